@@ -1,0 +1,160 @@
+package engine
+
+// getHash returns key's hash; ok is false when key is missing.
+func (db *DB) getHash(key []byte) (h *hash, ok bool, err error) {
+	v, ok := db.lookupRead(key)
+	if !ok {
+		return nil, false, nil
+	}
+	h, isHash := v.obj.(*hash)
+	if !isHash {
+		return nil, false, ErrWrongType
+	}
+	return h, true, nil
+}
+
+func cmdHset(db *DB, args [][]byte) (Reply, error) {
+	n, err := hset(db, args)
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+func cmdHmset(db *DB, args [][]byte) (Reply, error) {
+	if _, err := hset(db, args); err != nil {
+		return nil, err
+	}
+	return OK, nil
+}
+
+// hset sets field, value pairs and returns how many fields were new.
+func hset(db *DB, args [][]byte) (int64, error) {
+	if len(args)%2 != 0 {
+		return 0, errWrongArgs(string(args[0]))
+	}
+	h, ok, err := db.getHash(args[1])
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		h = &hash{m: make(map[string][]byte, (len(args)-2)/2)}
+		db.set(args[1], value{obj: h})
+	}
+	var added int64
+	for i := 2; i < len(args); i += 2 {
+		if _, exists := h.m[str(args[i])]; !exists {
+			added++
+		}
+		h.m[string(args[i])] = clone(args[i+1])
+	}
+	db.changed(int64(len(args)-2) / 2)
+	return added, nil
+}
+
+func cmdHget(db *DB, args [][]byte) (Reply, error) {
+	h, ok, err := db.getHash(args[1])
+	if err != nil || !ok {
+		return nil, err
+	}
+	if v, ok := h.m[str(args[2])]; ok {
+		return v, nil
+	}
+	return nil, nil
+}
+
+func cmdHmget(db *DB, args [][]byte) (Reply, error) {
+	h, _, err := db.getHash(args[1])
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Reply, len(args)-2)
+	for i, f := range args[2:] {
+		if h == nil {
+			continue
+		}
+		if v, ok := h.m[str(f)]; ok {
+			out[i] = v
+		}
+	}
+	return out, nil
+}
+
+func cmdHdel(db *DB, args [][]byte) (Reply, error) {
+	h, ok, err := db.getHash(args[1])
+	if err != nil || !ok {
+		return zero, err
+	}
+	var n int64
+	for _, f := range args[2:] {
+		if _, exists := h.m[str(f)]; exists {
+			delete(h.m, str(f))
+			n++
+		}
+	}
+	db.changed(n)
+	if len(h.m) == 0 {
+		db.del(args[1])
+	}
+	return n, nil
+}
+
+func cmdHlen(db *DB, args [][]byte) (Reply, error) {
+	h, ok, err := db.getHash(args[1])
+	if err != nil || !ok {
+		return zero, err
+	}
+	return int64(len(h.m)), nil
+}
+
+func cmdHexists(db *DB, args [][]byte) (Reply, error) {
+	h, ok, err := db.getHash(args[1])
+	if err != nil || !ok {
+		return zero, err
+	}
+	_, exists := h.m[str(args[2])]
+	return boolReply(exists), nil
+}
+
+func cmdHgetall(db *DB, args [][]byte) (Reply, error) {
+	return hashReply(db, args[1], true, true)
+}
+
+func cmdHkeys(db *DB, args [][]byte) (Reply, error) {
+	return hashReply(db, args[1], true, false)
+}
+
+func cmdHvals(db *DB, args [][]byte) (Reply, error) {
+	return hashReply(db, args[1], false, true)
+}
+
+// hashReply lists a hash's fields, values or both. Both is a map, which
+// RESP3 clients see as one.
+func hashReply(db *DB, key []byte, fields, values bool) (Reply, error) {
+	h, ok, err := db.getHash(key)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	if ok {
+		n = len(h.m)
+	}
+	if fields && values {
+		n *= 2
+	}
+	out := make([]Reply, 0, n)
+	if ok {
+		for f, v := range h.m {
+			if fields {
+				out = append(out, []byte(f))
+			}
+			if values {
+				out = append(out, v)
+			}
+		}
+	}
+	if fields && values {
+		return Map(out), nil
+	}
+	return out, nil
+}

@@ -1,0 +1,354 @@
+package engine
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+func cmdPing(db *DB, args [][]byte) (Reply, error) {
+	switch len(args) {
+	case 1:
+		return Pong, nil
+	case 2:
+		return clone(args[1]), nil
+	}
+	return nil, errWrongArgs("ping")
+}
+
+func cmdEcho(db *DB, args [][]byte) (Reply, error) { return clone(args[1]), nil }
+
+func cmdQuit(db *DB, args [][]byte) (Reply, error) {
+	db.sess.quit = true
+	return OK, nil
+}
+
+func cmdSelect(db *DB, args [][]byte) (Reply, error) {
+	n, ok := parseInt(args[1])
+	if !ok {
+		return nil, ErrNotInteger
+	}
+	if n < 0 || n >= int64(len(db.eng.dbs)) {
+		return nil, ErrDBIndex
+	}
+	db.sess.db = int(n)
+	return OK, nil
+}
+
+// cmdHello answers HELLO [protover [AUTH user pass] [SETNAME name]].
+// Authentication arrives with the server's security work; until then the
+// default user has no password, so any AUTH succeeds as in Redis.
+func cmdHello(db *DB, args [][]byte) (Reply, error) {
+	s := db.sess
+	proto := s.proto
+	if len(args) > 1 {
+		v, ok := parseInt(args[1])
+		if !ok {
+			return nil, errf("Protocol version is not an integer or out of range")
+		}
+		if v < 2 || v > 3 {
+			return nil, &Error{Code: "NOPROTO", Msg: "unsupported protocol version"}
+		}
+		proto = int(v)
+		for j := 2; j < len(args); j++ {
+			more := len(args) - j - 1
+			switch {
+			case equalFold(args[j], "AUTH") && more >= 2:
+				j += 2
+			case equalFold(args[j], "SETNAME") && more >= 1:
+				j++
+				s.name = string(args[j])
+			default:
+				return nil, errf(oneLine("Syntax error in HELLO option '" + string(args[j]) + "'"))
+			}
+		}
+	}
+	s.proto = proto
+	return Map{
+		[]byte("server"), []byte("redis"),
+		[]byte("version"), []byte(RedisVersion),
+		[]byte("proto"), int64(proto),
+		[]byte("id"), s.id,
+		[]byte("mode"), []byte("standalone"),
+		[]byte("role"), []byte("master"),
+		[]byte("modules"), []Reply{},
+	}, nil
+}
+
+func cmdDbsize(db *DB, args [][]byte) (Reply, error) { return int64(db.ks.size()), nil }
+
+func cmdTime(db *DB, args [][]byte) (Reply, error) {
+	t := db.eng.now()
+	return []Reply{
+		strconv.AppendInt(nil, t.Unix(), 10),
+		strconv.AppendInt(nil, int64(t.Nanosecond()/1000), 10),
+	}, nil
+}
+
+func flushMode(args [][]byte) error {
+	if len(args) > 2 || (len(args) == 2 && !equalFold(args[1], "ASYNC") && !equalFold(args[1], "SYNC")) {
+		return ErrSyntax
+	}
+	return nil
+}
+
+func cmdFlushdb(db *DB, args [][]byte) (Reply, error) {
+	if err := flushMode(args); err != nil {
+		return nil, err
+	}
+	db.changed(int64(db.ks.size()))
+	*db.ks = *newKeyspace()
+	return OK, nil
+}
+
+func cmdFlushall(db *DB, args [][]byte) (Reply, error) {
+	if err := flushMode(args); err != nil {
+		return nil, err
+	}
+	var n int64
+	for _, ks := range db.eng.dbs {
+		n += int64(ks.size())
+		*ks = *newKeyspace()
+	}
+	// Redis counts FLUSHALL as at least one change, so it is journaled
+	// and saved even when the databases were already empty.
+	db.changed(max(n, 1))
+	return OK, nil
+}
+
+func cmdLastsave(db *DB, args [][]byte) (Reply, error) { return db.eng.lastSave.Load(), nil }
+
+func cmdSave(db *DB, args [][]byte) (Reply, error) {
+	e := db.eng
+	if e.saving.Load() {
+		return nil, ErrSaveInProgress
+	}
+	if err := e.saveLocked(); err != nil {
+		return nil, errf("Failed to save: " + oneLine(err.Error()))
+	}
+	return OK, nil
+}
+
+func cmdBgsave(db *DB, args [][]byte) (Reply, error) {
+	schedule := false
+	if len(args) == 2 && equalFold(args[1], "SCHEDULE") {
+		schedule = true
+	} else if len(args) > 1 {
+		return nil, ErrSyntax
+	}
+	err := db.eng.bgsaveLocked()
+	switch {
+	case errors.Is(err, ErrSaveInProgress) && schedule:
+		return Status("Background saving scheduled"), nil
+	case err != nil:
+		return nil, err
+	}
+	return Status("Background saving started"), nil
+}
+
+// Saving. SAVE writes the live keyspaces while its read lock keeps
+// writers out; BGSAVE copies them under the lock and writes the copy in a
+// goroutine.
+
+// Save writes a snapshot now, holding the read lock while it writes. The
+// shell calls it on exit and the server on shutdown.
+func (e *Engine) Save() error {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.saveLocked()
+}
+
+func (e *Engine) saveLocked() error {
+	if e.snap == nil {
+		return ErrNoSnapshotter
+	}
+	dirty := e.dirty.Load()
+	s := &Snapshot{Time: e.now(), dbs: e.dbs}
+	if err := e.snap.Save(s); err != nil {
+		return err
+	}
+	e.saved(dirty, s)
+	return nil
+}
+
+// BGSave starts a background save unless one is running.
+func (e *Engine) BGSave() error {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.bgsaveLocked()
+}
+
+func (e *Engine) bgsaveLocked() error {
+	if e.snap == nil {
+		return ErrNoSnapshotter
+	}
+	if !e.saving.CompareAndSwap(false, true) {
+		return ErrSaveInProgress
+	}
+	dirty := e.dirty.Load()
+	s := e.snapshot()
+	e.saveDone.Add(1)
+	go func() {
+		defer e.saveDone.Done()
+		defer e.saving.Store(false)
+		if err := e.snap.Save(s); err != nil {
+			e.lastBgErr.Store(&err)
+			e.log.Error("background save failed", "err", err)
+			return
+		}
+		e.lastBgErr.Store(nil)
+		e.saved(dirty, s)
+		e.log.Info("background save done", "changes", dirty)
+	}()
+	return nil
+}
+
+// saved records a successful save of a snapshot taken when dirty changes
+// were pending; changes made since then still count.
+func (e *Engine) saved(dirty int64, s *Snapshot) {
+	e.dirty.Add(-dirty)
+	e.lastSave.Store(s.Time.Unix())
+}
+
+// WaitSaves waits for a running background save to finish.
+func (e *Engine) WaitSaves() { e.saveDone.Wait() }
+
+// Saving reports whether a background save is running.
+func (e *Engine) Saving() bool { return e.saving.Load() }
+
+func cmdCommand(db *DB, args [][]byte) (Reply, error) {
+	if len(args) == 1 {
+		return commandInfos(commandTable), nil
+	}
+	sub := args[1]
+	switch {
+	case equalFold(sub, "COUNT") && len(args) == 2:
+		return int64(len(commandTable)), nil
+	case equalFold(sub, "LIST") && len(args) == 2:
+		out := make([]Reply, len(commandTable))
+		for i, c := range commandTable {
+			out[i] = []byte(strings.ToLower(c.Name))
+		}
+		return out, nil
+	case equalFold(sub, "INFO"):
+		if len(args) == 2 {
+			return commandInfos(commandTable), nil
+		}
+		out := make([]Reply, len(args)-2)
+		for i, name := range args[2:] {
+			if c := lookupBytes(name); c != nil {
+				out[i] = commandInfo(c)
+			} else {
+				out[i] = NullArray{}
+			}
+		}
+		return out, nil
+	case equalFold(sub, "DOCS"):
+		var out Map
+		if len(args) == 2 {
+			for _, c := range commandTable {
+				out = append(out, []byte(strings.ToLower(c.Name)), commandDoc(c))
+			}
+			return out, nil
+		}
+		out = Map{}
+		for _, name := range args[2:] {
+			if c := lookupBytes(name); c != nil {
+				out = append(out, []byte(strings.ToLower(c.Name)), commandDoc(c))
+			}
+		}
+		return out, nil
+	case equalFold(sub, "HELP") && len(args) == 2:
+		return helpReply("COMMAND",
+			"(no subcommand)", "    Return details about all Redis commands.",
+			"COUNT", "    Return the total number of commands in this Redis server.",
+			"LIST", "    Return a list of all commands in this Redis server.",
+			"INFO [<command-name> ...]", "    Return details about multiple Redis commands.",
+			"DOCS [<command-name> ...]", "    Return documentation details about multiple Redis commands.",
+		), nil
+	}
+	return nil, errSubcommand("COMMAND", sub)
+}
+
+func helpReply(cmd string, lines ...string) Reply {
+	out := []Reply{Status(cmd + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:")}
+	for _, l := range lines {
+		out = append(out, Status(l))
+	}
+	out = append(out, Status("HELP"), Status("    Print this help."))
+	return out
+}
+
+func commandInfos(cmds []*Command) Reply {
+	out := make([]Reply, len(cmds))
+	for i, c := range cmds {
+		out[i] = commandInfo(c)
+	}
+	return out
+}
+
+// commandInfo is one command's entry in COMMAND's reply, in Redis 7's
+// ten-element shape.
+func commandInfo(c *Command) Reply {
+	var flags Set
+	for _, f := range c.Flags.Names() {
+		flags = append(flags, Status(f))
+	}
+	if flags == nil {
+		flags = Set{}
+	}
+	var cats Set
+	for _, cat := range c.categories() {
+		cats = append(cats, Status(cat))
+	}
+	return []Reply{
+		[]byte(strings.ToLower(c.Name)),
+		int64(c.Arity),
+		flags,
+		int64(c.Keys.First), int64(c.Keys.Last), int64(c.Keys.Step),
+		cats,
+		[]Reply{}, // tips
+		[]Reply{}, // key specs
+		[]Reply{}, // subcommands
+	}
+}
+
+// categories derives the command's ACL categories from its group and flags.
+func (c *Command) categories() []string {
+	var out []string
+	if c.Keys.First > 0 {
+		out = append(out, "@keyspace")
+	}
+	switch c.Group {
+	case "string", "list", "hash", "set", "sortedset":
+		out = append(out, "@"+c.Group)
+	case "connection":
+		out = append(out, "@connection")
+	}
+	if c.Flags&Write != 0 {
+		out = append(out, "@write")
+	} else if c.Keys.First > 0 {
+		out = append(out, "@read")
+	}
+	if c.Flags&Admin != 0 {
+		out = append(out, "@admin", "@dangerous")
+	}
+	if c.Flags&Fast != 0 {
+		out = append(out, "@fast")
+	} else {
+		out = append(out, "@slow")
+	}
+	return out
+}
+
+func commandDoc(c *Command) Reply {
+	doc := Map{
+		[]byte("summary"), []byte(c.Summary),
+		[]byte("since"), []byte(c.Since),
+		[]byte("group"), []byte(c.Group),
+	}
+	if args := argDocs(c.Args); len(args) > 0 {
+		doc = append(doc, []byte("arguments"), args)
+	}
+	return doc
+}

@@ -1,0 +1,126 @@
+package engine
+
+import "strings"
+
+// Flag describes how a command behaves; Exec and COMMAND read them.
+type Flag uint32
+
+// Command flags, named as Redis names them in COMMAND's reply.
+const (
+	Write    Flag = 1 << iota // changes data: takes the write lock and is journaled
+	ReadOnly                  // reads only: takes the read lock
+	Admin                     // administrative (SAVE, FLUSHALL, ...)
+	Fast                      // O(1) or O(log n)
+	DenyOOM                   // may add memory
+	Loading                   // allowed while loading a snapshot
+	Stale                     // allowed on a stale replica
+	NoScript                  // not allowed in scripts
+	Blocking                  // may block the client
+	PubSub                    // pub/sub related
+)
+
+var flagNames = []struct {
+	f    Flag
+	name string
+}{
+	{Write, "write"}, {ReadOnly, "readonly"}, {DenyOOM, "denyoom"}, {Admin, "admin"},
+	{PubSub, "pubsub"}, {NoScript, "noscript"}, {Blocking, "blocking"},
+	{Loading, "loading"}, {Stale, "stale"}, {Fast, "fast"},
+}
+
+// Names returns the flags as Redis spells them, in COMMAND's order.
+func (f Flag) Names() []string {
+	var out []string
+	for _, n := range flagNames {
+		if f&n.f != 0 {
+			out = append(out, n.name)
+		}
+	}
+	return out
+}
+
+// Keys says which arguments are key names, as Redis's first/last/step: the
+// first key's position, the last's (-1: the last argument, -2: the one
+// before it), and the distance between keys. Zero means no keys.
+type Keys struct {
+	First, Last, Step int
+}
+
+// Handler runs one command against db. args[0] is the command name.
+type Handler func(db *DB, args [][]byte) (Reply, error)
+
+// Command is one row of the command table: everything PhotonDB knows about
+// a command, stated once.
+type Command struct {
+	Name    string // upper case
+	Group   string // string, list, hash, keyspace, server, connection
+	Arity   int    // argument count including the name; negative: at least -Arity
+	Flags   Flag
+	Keys    Keys
+	Args    string // usage after the name, as in Redis's docs: "key value [EX seconds]"
+	Summary string // one sentence ending in a period
+	Since   string // the Redis version that introduced it
+	Run     Handler
+}
+
+// ArityOK reports whether n arguments (counting the name) fit the arity.
+func (c *Command) ArityOK(n int) bool {
+	if c.Arity >= 0 {
+		return n == c.Arity
+	}
+	return n >= -c.Arity
+}
+
+// KeyArgs returns the positions of the key arguments in a call with n
+// arguments.
+func (c *Command) KeyArgs(n int) []int {
+	if c.Keys.First == 0 || n <= c.Keys.First {
+		return nil
+	}
+	last := c.Keys.Last
+	if last < 0 {
+		last = n + last
+	}
+	last = min(last, n-1)
+	var out []int
+	for i := c.Keys.First; i <= last; i += max(c.Keys.Step, 1) {
+		out = append(out, i)
+	}
+	return out
+}
+
+// Commands returns the command table, sorted by group and name. The
+// slice is the caller's; the commands are shared and must not be changed.
+func Commands() []*Command { return commandTable }
+
+// Lookup finds a command by name, in any case, or returns nil.
+func Lookup(name string) *Command { return commandIndex[strings.ToLower(name)] }
+
+var commandTable []*Command
+
+var commandIndex map[string]*Command
+
+// init builds the table here rather than in a variable initializer
+// because COMMAND's handler reads the table it sits in.
+func init() {
+	commandTable = commands()
+	commandIndex = make(map[string]*Command, len(commandTable))
+	for _, c := range commandTable {
+		commandIndex[strings.ToLower(c.Name)] = c
+	}
+}
+
+// lookupBytes finds a command without allocating for names up to 32 bytes.
+func lookupBytes(name []byte) *Command {
+	var buf [32]byte
+	if len(name) > len(buf) {
+		return commandIndex[strings.ToLower(string(name))]
+	}
+	for i, c := range name {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return commandIndex[string(buf[:len(name)])]
+}

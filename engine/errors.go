@@ -1,0 +1,80 @@
+package engine
+
+import (
+	"strings"
+)
+
+// Error is an error a client sees. Error returns "CODE msg", the exact text
+// that follows '-' on the wire.
+type Error struct {
+	Code string // ERR, WRONGTYPE, NOAUTH, ...
+	Msg  string
+}
+
+func (e *Error) Error() string { return e.Code + " " + e.Msg }
+
+func errf(msg string) *Error { return &Error{Code: "ERR", Msg: msg} }
+
+// These errors can occur when a command's arguments or the value it finds
+// are not what it needs.
+var (
+	ErrWrongType      = &Error{Code: "WRONGTYPE", Msg: "Operation against a key holding the wrong kind of value"}
+	ErrSyntax         = errf("syntax error")
+	ErrNotInteger     = errf("value is not an integer or out of range")
+	ErrNotFloat       = errf("value is not a valid float")
+	ErrOverflow       = errf("increment or decrement would overflow")
+	ErrNoSuchKey      = errf("no such key")
+	ErrIndexRange     = errf("index out of range")
+	ErrDBIndex        = errf("DB index is out of range")
+	ErrNotPositive    = errf("value is out of range, must be positive")
+	ErrStringTooLong  = errf("string exceeds maximum allowed size (proto-max-bulk-len)")
+	ErrSaveInProgress = errf("Background save already in progress")
+	ErrNoSnapshotter  = errf("snapshots are not configured")
+)
+
+func errWrongArgs(name string) *Error {
+	return errf("wrong number of arguments for '" + strings.ToLower(name) + "' command")
+}
+
+// errUnknownCommand words the error as Redis 7 does, quoting up to 128
+// bytes of the arguments, each followed by a space.
+func errUnknownCommand(args [][]byte) *Error {
+	var b strings.Builder
+	for _, a := range args[1:] {
+		if b.Len() >= 128 {
+			break
+		}
+		n := min(len(a), 128-b.Len())
+		b.WriteByte('\'')
+		b.Write(a[:n])
+		b.WriteString("' ")
+	}
+	name := args[0]
+	if len(name) > 128 {
+		name = name[:128]
+	}
+	return errf(oneLine("unknown command '" + string(name) + "', with args beginning with: " + b.String()))
+}
+
+func errSubcommand(cmd string, sub []byte) *Error {
+	return errf(oneLine("unknown subcommand '" + trunc(sub, 128) + "'. Try " + strings.ToUpper(cmd) + " HELP."))
+}
+
+func errExpireTime(cmd string) *Error {
+	return errf("invalid expire time in '" + strings.ToLower(cmd) + "' command")
+}
+
+func trunc(b []byte, n int) string {
+	if len(b) > n {
+		b = b[:n]
+	}
+	return string(b)
+}
+
+// oneLine replaces line breaks so an error stays one line on the wire.
+func oneLine(s string) string {
+	if strings.ContainsAny(s, "\r\n") {
+		s = strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
+	}
+	return s
+}

@@ -1,0 +1,206 @@
+package engine
+
+import (
+	"os"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// infoSections are INFO's sections in Redis's order; "default" and "all"
+// select all of them.
+var infoSections = []struct {
+	name  string
+	write func(e *Engine, b *infoBuilder)
+}{
+	{"server", (*Engine).infoServer},
+	{"clients", (*Engine).infoClients},
+	{"memory", (*Engine).infoMemory},
+	{"persistence", (*Engine).infoPersistence},
+	{"stats", (*Engine).infoStats},
+	{"replication", (*Engine).infoReplication},
+	{"cpu", (*Engine).infoCPU},
+	{"keyspace", (*Engine).infoKeyspace},
+}
+
+type infoBuilder struct{ strings.Builder }
+
+func (b *infoBuilder) field(k string, v any) {
+	b.WriteString(k)
+	b.WriteByte(':')
+	switch v := v.(type) {
+	case string:
+		b.WriteString(v)
+	case int:
+		b.WriteString(strconv.Itoa(v))
+	case int64:
+		b.WriteString(strconv.FormatInt(v, 10))
+	case float64:
+		b.WriteString(strconv.FormatFloat(v, 'f', 2, 64))
+	}
+	b.WriteString("\r\n")
+}
+
+func cmdInfo(db *DB, args [][]byte) (Reply, error) {
+	want := map[string]bool{}
+	for _, a := range args[1:] {
+		want[strings.ToLower(string(a))] = true
+	}
+	all := len(want) == 0 || want["all"] || want["default"] || want["everything"]
+	var b infoBuilder
+	for _, s := range infoSections {
+		if !all && !want[s.name] {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\r\n")
+		}
+		b.WriteString("# " + strings.ToUpper(s.name[:1]) + s.name[1:] + "\r\n")
+		s.write(db.eng, &b)
+	}
+	return Verbatim(b.String()), nil
+}
+
+func (e *Engine) infoServer(b *infoBuilder) {
+	now := e.now()
+	up := now.Sub(e.started)
+	b.field("redis_version", RedisVersion)
+	b.field("redis_mode", "standalone")
+	b.field("os", runtime.GOOS+" "+runtime.GOARCH)
+	b.field("arch_bits", strconv.Itoa(strconv.IntSize))
+	b.field("go_version", runtime.Version())
+	b.field("process_id", os.Getpid())
+	b.field("tcp_port", e.opts.Port)
+	b.field("server_time_usec", now.UnixMicro())
+	b.field("uptime_in_seconds", int64(up/time.Second))
+	b.field("uptime_in_days", int64(up/(24*time.Hour)))
+	b.field("hz", 10)
+	b.field("executable", executable())
+	b.field("config_file", e.opts.ConfigFile)
+}
+
+func executable() string {
+	p, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	return p
+}
+
+func (e *Engine) infoClients(b *infoBuilder) {
+	b.field("connected_clients", e.stats.clients.Load())
+	b.field("blocked_clients", 0)
+	b.field("maxclients", 10000)
+}
+
+func (e *Engine) infoMemory(b *infoBuilder) {
+	used := heapInUse()
+	rss := residentBytes()
+	b.field("used_memory", used)
+	b.field("used_memory_human", humanBytes(used))
+	b.field("used_memory_rss", rss)
+	b.field("used_memory_rss_human", humanBytes(rss))
+	b.field("maxmemory", 0)
+	b.field("maxmemory_human", "0B")
+	b.field("maxmemory_policy", "noeviction")
+	if used > 0 {
+		b.field("mem_fragmentation_ratio", float64(rss)/float64(used))
+	}
+}
+
+// heapInUse returns the bytes of live and not yet swept heap objects.
+func heapInUse() int64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(s[0].Value.Uint64())
+}
+
+// residentBytes returns the process's resident set size, or 0 where
+// /proc is not available.
+func residentBytes() int64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 2 {
+		return 0
+	}
+	pages, _ := strconv.ParseInt(f[1], 10, 64)
+	return pages * int64(os.Getpagesize())
+}
+
+func humanBytes(n int64) string {
+	units := []string{"B", "K", "M", "G", "T"}
+	f := float64(n)
+	i := 0
+	for f >= 1024 && i < len(units)-1 {
+		f /= 1024
+		i++
+	}
+	if i == 0 {
+		return strconv.FormatInt(n, 10) + "B"
+	}
+	return strconv.FormatFloat(f, 'f', 2, 64) + units[i]
+}
+
+func (e *Engine) infoPersistence(b *infoBuilder) {
+	status := "ok"
+	if p := e.lastBgErr.Load(); p != nil {
+		status = "err"
+	}
+	b.field("loading", 0)
+	b.field("rdb_changes_since_last_save", e.dirty.Load())
+	b.field("rdb_bgsave_in_progress", boolInt(e.saving.Load()))
+	b.field("rdb_last_save_time", e.lastSave.Load())
+	b.field("rdb_last_bgsave_status", status)
+	b.field("aof_enabled", boolInt(e.journal != nil))
+	b.field("aof_rewrite_in_progress", 0)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (e *Engine) infoStats(b *infoBuilder) {
+	b.field("total_connections_received", e.stats.connections.Load())
+	b.field("total_commands_processed", e.stats.commands.Load())
+	b.field("expired_keys", e.stats.expired.Load())
+	b.field("evicted_keys", 0)
+	b.field("keyspace_hits", e.stats.hits.Load())
+	b.field("keyspace_misses", e.stats.misses.Load())
+}
+
+func (e *Engine) infoReplication(b *infoBuilder) {
+	b.field("role", "master")
+	b.field("connected_slaves", 0)
+}
+
+func (e *Engine) infoCPU(b *infoBuilder) {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	b.field("used_cpu_sys", tvSeconds(ru.Stime))
+	b.field("used_cpu_user", tvSeconds(ru.Utime))
+}
+
+func tvSeconds(tv syscall.Timeval) float64 {
+	return float64(tv.Sec) + float64(tv.Usec)/1e6
+}
+
+func (e *Engine) infoKeyspace(b *infoBuilder) {
+	for i, ks := range e.dbs {
+		if len(ks.keys) == 0 {
+			continue
+		}
+		b.field("db"+strconv.Itoa(i), "keys="+strconv.Itoa(len(ks.keys))+",expires="+strconv.Itoa(len(ks.expires))+",avg_ttl=0")
+	}
+}

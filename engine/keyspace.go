@@ -1,0 +1,224 @@
+package engine
+
+import (
+	"context"
+	"time"
+)
+
+// keyspace is one numbered database.
+type keyspace struct {
+	keys    map[string]value
+	expires map[string]int64 // unix milliseconds; only keys with a TTL
+}
+
+func newKeyspace() *keyspace {
+	return &keyspace{keys: make(map[string]value), expires: make(map[string]int64)}
+}
+
+// value is what a key holds. A string keeps its bytes in str and a nil
+// obj; other types keep a pointer in obj. String bytes are never changed
+// in place once stored, so replies may alias them.
+type value struct {
+	str []byte
+	obj any // *list or *hash
+}
+
+// DB is the handle a command runs against: the selected keyspace, the
+// time the command started, and whether Exec holds the write lock.
+type DB struct {
+	eng   *Engine
+	sess  *Session
+	ks    *keyspace
+	nowMs int64 // unix milliseconds when the command first asked; 0 until then
+	write bool
+}
+
+// now returns the command's time in unix milliseconds. Like Redis, a
+// command sees one time throughout; it is read lazily because most
+// commands never need it.
+func (db *DB) now() int64 {
+	if db.nowMs == 0 {
+		db.nowMs = db.eng.now().UnixMilli()
+	}
+	return db.nowMs
+}
+
+// expired reports whether key has a TTL at or before now.
+func (db *DB) expired(key string) bool {
+	if len(db.ks.expires) == 0 {
+		return false
+	}
+	at, ok := db.ks.expires[key]
+	return ok && at < db.now()
+}
+
+// lookup returns the live value of key. Under the write lock an expired
+// key is deleted; under the read lock it only looks missing.
+func (db *DB) lookup(key []byte) (value, bool) {
+	v, ok := db.ks.keys[string(key)]
+	if !ok {
+		return value{}, false
+	}
+	if db.expired(string(key)) {
+		if db.write {
+			db.expire(string(key))
+		}
+		return value{}, false
+	}
+	return v, true
+}
+
+// lookupRead is lookup for commands that count keyspace hits and misses.
+func (db *DB) lookupRead(key []byte) (value, bool) {
+	v, ok := db.lookup(key)
+	if ok {
+		db.eng.stats.hits.Add(1)
+	} else {
+		db.eng.stats.misses.Add(1)
+	}
+	return v, ok
+}
+
+func (db *DB) expire(key string) {
+	delete(db.ks.keys, key)
+	delete(db.ks.expires, key)
+	db.eng.stats.expired.Add(1)
+}
+
+// getString returns key's string value; ok is false when key is missing.
+func (db *DB) getString(key []byte) (b []byte, ok bool, err error) {
+	v, ok := db.lookupRead(key)
+	if !ok {
+		return nil, false, nil
+	}
+	if v.obj != nil {
+		return nil, false, ErrWrongType
+	}
+	return v.str, true, nil
+}
+
+// set stores v at key, dropping any TTL, and counts one change.
+func (db *DB) set(key []byte, v value) {
+	k := string(key)
+	db.ks.keys[k] = v
+	if len(db.ks.expires) > 0 {
+		delete(db.ks.expires, k)
+	}
+	db.changed(1)
+}
+
+// replace stores v at an existing key, keeping its TTL.
+func (db *DB) replace(key []byte, v value) {
+	db.ks.keys[string(key)] = v
+	db.changed(1)
+}
+
+// del deletes key if it is live and reports whether it was.
+func (db *DB) del(key []byte) bool {
+	if _, ok := db.lookup(key); !ok {
+		return false
+	}
+	delete(db.ks.keys, string(key))
+	delete(db.ks.expires, string(key))
+	db.changed(1)
+	return true
+}
+
+// setExpire sets key's absolute expiry time in unix milliseconds.
+func (db *DB) setExpire(key []byte, at int64) {
+	db.ks.expires[string(key)] = at
+	db.changed(1)
+}
+
+// ttl returns key's expiry time, or -1 when it has none.
+func (db *DB) ttl(key []byte) int64 {
+	if at, ok := db.ks.expires[string(key)]; ok {
+		return at
+	}
+	return -1
+}
+
+// changed counts n changes toward the next snapshot and marks the command
+// as one to journal.
+func (db *DB) changed(n int64) { db.eng.dirty.Add(n) }
+
+// size returns the number of keys, counting expired ones not yet reclaimed,
+// as Redis's DBSIZE does.
+func (ks *keyspace) size() int { return len(ks.keys) }
+
+// Active expiry. Like Redis, each cycle samples keys that have a TTL and
+// deletes the expired ones, repeating while more than a quarter of a
+// sample had expired, in slices of work that hold the write lock for at
+// most sliceBudget.
+const (
+	expireSample = 20
+	sliceBudget  = time.Millisecond
+	cycleBudget  = 25 * time.Millisecond
+)
+
+// ExpireCycle runs one active expiry cycle over every database and returns
+// the number of keys it deleted. Run calls it ten times a second.
+func (e *Engine) ExpireCycle() int {
+	total := 0
+	start := time.Now()
+	for i := range e.dbs {
+		for time.Since(start) < cycleBudget {
+			n, more := e.expireSlice(i)
+			total += n
+			if !more {
+				break
+			}
+		}
+	}
+	return total
+}
+
+// expireSlice samples one database under the write lock for at most
+// sliceBudget. more is true when the last sample was still more than a
+// quarter expired, so another slice is worth running.
+func (e *Engine) expireSlice(i int) (deleted int, more bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ks := e.dbs[i]
+	now := e.now().UnixMilli()
+	start := time.Now()
+	for len(ks.expires) > 0 {
+		sampled, expired := 0, 0
+		for k, at := range ks.expires {
+			if at < now {
+				delete(ks.keys, k)
+				delete(ks.expires, k)
+				expired++
+			}
+			sampled++
+			if sampled == expireSample {
+				break
+			}
+		}
+		deleted += expired
+		if expired*4 <= sampled {
+			break
+		}
+		if time.Since(start) >= sliceBudget {
+			more = true
+			break
+		}
+	}
+	e.stats.expired.Add(int64(deleted))
+	return deleted, more
+}
+
+// Run reclaims expired keys that nobody reads, ten times a second, until
+// ctx is done.
+func (e *Engine) Run(ctx context.Context) {
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			e.ExpireCycle()
+		}
+	}
+}

@@ -1,0 +1,60 @@
+package engine
+
+// Reply is what a command answers. It is one of a closed set, which the
+// server encodes as RESP2 or RESP3 for the connection that asked:
+//
+//	nil          null bulk string ($-1, or _ in RESP3)
+//	Status       simple string (+OK)
+//	[]byte       bulk string
+//	int64        integer
+//	[]Reply      array
+//	NullArray    null array (*-1, or _ in RESP3)
+//	Double       double (a bulk string in RESP2)
+//	Map          map of key, value pairs (a flat array in RESP2)
+//	Set          set (an array in RESP2)
+//	Push         out-of-band push message (an array in RESP2)
+//	Verbatim     verbatim text (a bulk string in RESP2)
+//	*Error       an error inside an array (EXEC); top-level errors are returned as error
+//
+// A Reply never aliases memory that another command may change after Exec
+// returns: values are replaced, not mutated in place, or copied.
+type Reply any
+
+// Status is a simple string reply, such as OK or PONG.
+type Status string
+
+// NullArray is the null array reply, as BLPOP gives on timeout.
+type NullArray struct{}
+
+// Double is a floating point reply.
+type Double float64
+
+// Map holds key, value, key, value... A RESP2 client sees a flat array.
+type Map []Reply
+
+// Set is an unordered collection reply. A RESP2 client sees an array.
+type Set []Reply
+
+// Push is an out-of-band message such as a pub/sub message.
+type Push []Reply
+
+// Verbatim is text meant to be shown as is, such as INFO's reply.
+type Verbatim string
+
+// Common replies, allocated once.
+var (
+	OK   Reply = Status("OK")
+	Pong Reply = Status("PONG")
+)
+
+var (
+	zero Reply = int64(0)
+	one  Reply = int64(1)
+)
+
+func boolReply(b bool) Reply {
+	if b {
+		return one
+	}
+	return zero
+}

@@ -1,0 +1,202 @@
+package engine
+
+import (
+	"fmt"
+	"time"
+)
+
+// Kind is the type of a key's value, as TYPE names it.
+type Kind uint8
+
+// The value types.
+const (
+	KindString Kind = iota + 1
+	KindList
+	KindHash
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindString:
+		return "string"
+	case KindList:
+		return "list"
+	case KindHash:
+		return "hash"
+	}
+	return "none"
+}
+
+// Value is a read-only view of one key's value, for packages that move
+// data in and out of the engine (snapshots, DUMP/RESTORE). The bytes it
+// hands out must not be changed.
+type Value struct{ v value }
+
+// StringValue returns a string value holding b, which the engine keeps.
+func StringValue(b []byte) Value { return Value{value{str: b}} }
+
+// ListValue returns a list of elems, head first. The engine keeps elems.
+func ListValue(elems [][]byte) Value {
+	l := &list{}
+	for _, e := range elems {
+		l.pushBack(e)
+	}
+	return Value{value{obj: l}}
+}
+
+// HashValue returns a hash from alternating fields and values.
+func HashValue(pairs [][]byte) Value {
+	h := &hash{m: make(map[string][]byte, len(pairs)/2)}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		h.m[string(pairs[i])] = pairs[i+1]
+	}
+	return Value{value{obj: h}}
+}
+
+// Kind returns the value's type.
+func (v Value) Kind() Kind { return v.v.kind() }
+
+func (v value) kind() Kind {
+	switch v.obj.(type) {
+	case nil:
+		return KindString
+	case *list:
+		return KindList
+	case *hash:
+		return KindHash
+	}
+	return 0
+}
+
+// Bytes returns a string value's bytes.
+func (v Value) Bytes() []byte { return v.v.str }
+
+// Len returns the number of elements of a list or fields of a hash, or a
+// string's length.
+func (v Value) Len() int {
+	switch o := v.v.obj.(type) {
+	case *list:
+		return o.len()
+	case *hash:
+		return len(o.m)
+	}
+	return len(v.v.str)
+}
+
+// Elems calls fn with each element of a list, head first, until fn
+// returns an error.
+func (v Value) Elems(fn func(elem []byte) error) error {
+	if l, ok := v.v.obj.(*list); ok {
+		for i := 0; i < l.n; i++ {
+			if err := fn(l.at(i)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Pairs calls fn with each field and value of a hash until fn returns an
+// error.
+func (v Value) Pairs(fn func(field string, val []byte) error) error {
+	if h, ok := v.v.obj.(*hash); ok {
+		for f, val := range h.m {
+			if err := fn(f, val); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Snapshot is a point-in-time copy of every database, taken by the
+// engine and written out by a Snapshotter without holding any lock.
+type Snapshot struct {
+	Time time.Time
+	dbs  []*keyspace
+}
+
+// DBs returns the number of databases.
+func (s *Snapshot) DBs() int { return len(s.dbs) }
+
+// Size returns the number of keys in database i and how many have a TTL.
+func (s *Snapshot) Size(i int) (keys, expires int) {
+	return len(s.dbs[i].keys), len(s.dbs[i].expires)
+}
+
+// Each calls fn for every key of database i that has not expired at the
+// snapshot's time, with its absolute expiry in unix milliseconds (0: none),
+// until fn returns an error.
+func (s *Snapshot) Each(i int, fn func(key string, v Value, expireAt int64) error) error {
+	ks := s.dbs[i]
+	now := s.Time.UnixMilli()
+	for k, v := range ks.keys {
+		at, ok := ks.expires[k]
+		if ok && at < now {
+			continue
+		}
+		if err := fn(k, Value{v}, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// snapshot copies the keyspaces. The caller holds the lock in either mode.
+// Strings are shared, since they are never changed in place; lists and
+// hashes are copied.
+func (e *Engine) snapshot() *Snapshot {
+	s := &Snapshot{Time: e.now(), dbs: make([]*keyspace, len(e.dbs))}
+	for i, ks := range e.dbs {
+		c := &keyspace{keys: make(map[string]value, len(ks.keys)), expires: make(map[string]int64, len(ks.expires))}
+		for k, v := range ks.keys {
+			switch o := v.obj.(type) {
+			case *list:
+				v.obj = o.clone()
+			case *hash:
+				v.obj = o.clone()
+			}
+			c.keys[k] = v
+		}
+		for k, at := range ks.expires {
+			c.expires[k] = at
+		}
+		s.dbs[i] = c
+	}
+	return s
+}
+
+// Put stores a key read from outside (a snapshot file) in database db,
+// with an absolute expiry in unix milliseconds (0: none). Keys already
+// expired are dropped, as Redis does when it loads a file.
+func (e *Engine) Put(db int, key string, v Value, expireAt int64) error {
+	if db < 0 || db >= len(e.dbs) {
+		return fmt.Errorf("database %d out of range (0-%d)", db, len(e.dbs)-1)
+	}
+	if v.v.kind() == 0 {
+		return fmt.Errorf("key %q: empty value", key)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if expireAt > 0 && expireAt < e.now().UnixMilli() {
+		return nil
+	}
+	ks := e.dbs[db]
+	ks.keys[key] = v.v
+	if expireAt > 0 {
+		ks.expires[key] = expireAt
+	} else {
+		delete(ks.expires, key)
+	}
+	return nil
+}
+
+// Databases returns the number of databases.
+func (e *Engine) Databases() int { return len(e.dbs) }
+
+// Snapshot returns a point-in-time copy of every database.
+func (e *Engine) Snapshot() *Snapshot {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.snapshot()
+}
