@@ -39,7 +39,7 @@ func hset(db *DB, args [][]byte) (int64, error) {
 	}
 	if !ok {
 		h = &hash{m: make(map[string][]byte, (len(args)-2)/2)}
-		db.set(args[1], value{obj: h})
+		db.create(args[1], value{obj: h})
 	}
 	var added int64
 	for i := 2; i < len(args); i += 2 {

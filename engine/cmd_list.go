@@ -23,7 +23,7 @@ func push(db *DB, args [][]byte, front bool) (Reply, error) {
 	}
 	if !ok {
 		l = &list{}
-		db.set(args[1], value{obj: l})
+		db.create(args[1], value{obj: l})
 	}
 	for _, e := range args[2:] {
 		if front {

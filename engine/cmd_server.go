@@ -124,6 +124,11 @@ func cmdSave(db *DB, args [][]byte) (Reply, error) {
 		return nil, ErrSaveInProgress
 	}
 	if err := e.saveLocked(); err != nil {
+		var ee *Error
+		if errors.As(err, &ee) {
+			return nil, ee
+		}
+		e.log.Error("save failed", "err", err)
 		return nil, errf("Failed to save: " + oneLine(err.Error()))
 	}
 	return OK, nil

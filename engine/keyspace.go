@@ -107,6 +107,15 @@ func (db *DB) set(key []byte, v value) {
 	db.changed(1)
 }
 
+// create stores a new collection at key without counting a change; the
+// caller counts the elements it adds.
+func (db *DB) create(key []byte, v value) {
+	db.ks.keys[string(key)] = v
+	if len(db.ks.expires) > 0 {
+		delete(db.ks.expires, string(key))
+	}
+}
+
 // replace stores v at an existing key, keeping its TTL.
 func (db *DB) replace(key []byte, v value) {
 	db.ks.keys[string(key)] = v

@@ -48,3 +48,17 @@ func BenchmarkOriginalTable(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkSnapshot measures the copy BGSAVE takes under the lock.
+func BenchmarkSnapshot(b *testing.B) {
+	e, s, _ := newEngine(b)
+	args := [][]byte{[]byte("SET"), nil, nil}
+	for i := 0; i < 1_000_000; i++ {
+		args[1], args[2] = []byte("key:"+strconv.Itoa(i)), []byte("value:"+strconv.Itoa(i))
+		e.Exec(s, args)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		e.Snapshot()
+	}
+}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"time"
 )
 
@@ -143,23 +144,20 @@ func (s *Snapshot) Each(i int, fn func(key string, v Value, expireAt int64) erro
 }
 
 // snapshot copies the keyspaces. The caller holds the lock in either mode.
-// Strings are shared, since they are never changed in place; lists and
-// hashes are copied.
+// The maps are cloned whole, which is far cheaper than rebuilding them;
+// strings are then shared, since they are never changed in place, and
+// lists and hashes are copied.
 func (e *Engine) snapshot() *Snapshot {
 	s := &Snapshot{Time: e.now(), dbs: make([]*keyspace, len(e.dbs))}
 	for i, ks := range e.dbs {
-		c := &keyspace{keys: make(map[string]value, len(ks.keys)), expires: make(map[string]int64, len(ks.expires))}
-		for k, v := range ks.keys {
+		c := &keyspace{keys: maps.Clone(ks.keys), expires: maps.Clone(ks.expires)}
+		for k, v := range c.keys {
 			switch o := v.obj.(type) {
 			case *list:
-				v.obj = o.clone()
+				c.keys[k] = value{obj: o.clone()}
 			case *hash:
-				v.obj = o.clone()
+				c.keys[k] = value{obj: o.clone()}
 			}
-			c.keys[k] = v
-		}
-		for k, at := range ks.expires {
-			c.expires[k] = at
 		}
 		s.dbs[i] = c
 	}
