@@ -1,0 +1,16 @@
+// Package repl is the terminal side of the photon shell and of photon
+// connect: it reads commands typed at a prompt or lines of a script,
+// sends them through a client.Client, and prints the replies exactly as
+// redis-cli 7 prints them.
+//
+// It keeps redis-cli's habits so that people and scripts used to it feel
+// at home: the same quoting rules for arguments (SplitArgs), the same
+// rendering of replies in standard and --raw mode (Format), a prompt that
+// follows SELECT and MULTI, and local help built from the engine's
+// command table. Interactive sessions add line editing, persistent
+// history, tab completion of command names and colours.
+//
+// Every mode (interactive, script, one-shot) renders replies through the
+// same formatter, so that what a script prints is what a person sees,
+// minus the colours.
+package repl
