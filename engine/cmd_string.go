@@ -95,6 +95,11 @@ func (f setFlags) expireAt(now int64, cmd string) (int64, error) {
 }
 
 func cmdSet(db *DB, args [][]byte) (Reply, error) {
+	if len(args) == 3 {
+		// Without options nothing depends on the old value: one map write.
+		db.set(args[1], value{str: clone(args[2])})
+		return OK, nil
+	}
 	f, err := parseSetFlags(args[3:])
 	if err != nil {
 		return nil, err

@@ -57,12 +57,39 @@ type Engine struct {
 }
 
 type stats struct {
-	commands    atomic.Int64
 	clients     atomic.Int64
 	connections atomic.Int64
-	hits        atomic.Int64
-	misses      atomic.Int64
 	expired     atomic.Int64
+
+	mu       sync.Mutex
+	sessions map[*Session]struct{}
+	closed   counters // of sessions closed already
+}
+
+// counters are kept per session, so that concurrent readers never write
+// a shared cache line; INFO adds them up.
+type counters struct {
+	commands atomic.Int64
+	hits     atomic.Int64
+	misses   atomic.Int64
+}
+
+func (c *counters) add(o *counters) {
+	c.commands.Add(o.commands.Load())
+	c.hits.Add(o.hits.Load())
+	c.misses.Add(o.misses.Load())
+}
+
+// totals returns the counters of every session, open or closed.
+func (st *stats) totals() *counters {
+	var t counters
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	t.add(&st.closed)
+	for s := range st.sessions {
+		t.add(&s.counters)
+	}
+	return &t
 }
 
 // New returns an empty engine.
@@ -88,6 +115,7 @@ func New(o Options) *Engine {
 	for i := range e.dbs {
 		e.dbs[i] = newKeyspace()
 	}
+	e.stats.sessions = map[*Session]struct{}{}
 	e.lastSave.Store(e.started.Unix())
 	return e
 }
@@ -103,17 +131,32 @@ type Session struct {
 	name  string
 	quit  bool
 	call  DB // reused by each command, so Exec does not allocate one
+
+	counters counters
 }
 
 // NewSession returns the state for a new client, counted in INFO clients.
 func (e *Engine) NewSession() *Session {
 	e.stats.clients.Add(1)
 	e.stats.connections.Add(1)
-	return &Session{eng: e, id: e.nextID.Add(1), proto: 2}
+	s := &Session{eng: e, id: e.nextID.Add(1), proto: 2}
+	e.stats.mu.Lock()
+	e.stats.sessions[s] = struct{}{}
+	e.stats.mu.Unlock()
+	return s
 }
 
 // Close releases the session.
-func (s *Session) Close() { s.eng.stats.clients.Add(-1) }
+func (s *Session) Close() {
+	st := &s.eng.stats
+	st.clients.Add(-1)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if _, ok := st.sessions[s]; ok {
+		delete(st.sessions, s)
+		st.closed.add(&s.counters)
+	}
+}
 
 // Proto returns the protocol version the client chose with HELLO: 2 or 3.
 func (s *Session) Proto() int { return s.proto }
@@ -142,7 +185,7 @@ func (e *Engine) Exec(s *Session, args [][]byte) (Reply, error) {
 	if !cmd.ArityOK(len(args)) {
 		return nil, errWrongArgs(cmd.Name)
 	}
-	e.stats.commands.Add(1)
+	s.counters.commands.Add(1)
 	if cmd.Flags&Write == 0 {
 		e.mu.RLock()
 		defer e.mu.RUnlock()

@@ -172,12 +172,13 @@ func boolInt(b bool) int {
 }
 
 func (e *Engine) infoStats(b *infoBuilder) {
+	t := e.stats.totals()
 	b.field("total_connections_received", e.stats.connections.Load())
-	b.field("total_commands_processed", e.stats.commands.Load())
+	b.field("total_commands_processed", t.commands.Load())
 	b.field("expired_keys", e.stats.expired.Load())
 	b.field("evicted_keys", 0)
-	b.field("keyspace_hits", e.stats.hits.Load())
-	b.field("keyspace_misses", e.stats.misses.Load())
+	b.field("keyspace_hits", t.hits.Load())
+	b.field("keyspace_misses", t.misses.Load())
 }
 
 func (e *Engine) infoReplication(b *infoBuilder) {

@@ -72,9 +72,9 @@ func (db *DB) lookup(key []byte) (value, bool) {
 func (db *DB) lookupRead(key []byte) (value, bool) {
 	v, ok := db.lookup(key)
 	if ok {
-		db.eng.stats.hits.Add(1)
+		db.sess.counters.hits.Add(1)
 	} else {
-		db.eng.stats.misses.Add(1)
+		db.sess.counters.misses.Add(1)
 	}
 	return v, ok
 }

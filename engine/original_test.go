@@ -1,7 +1,9 @@
 package engine_test
 
 import (
+	"runtime"
 	"strconv"
+	"sync"
 	"testing"
 )
 
@@ -61,4 +63,37 @@ func BenchmarkSnapshot(b *testing.B) {
 	for b.Loop() {
 		e.Snapshot()
 	}
+}
+
+// BenchmarkOriginalTableParallel runs the million GETs from every core at
+// once, each goroutine with its own session, as concurrent clients would.
+func BenchmarkOriginalTableParallel(b *testing.B) {
+	const n = 1_000_000
+	e, s, _ := newEngine(b)
+	keys := make([][]byte, n)
+	for i := range keys {
+		keys[i] = []byte("key:" + strconv.Itoa(i))
+		e.Exec(s, [][]byte{[]byte("SET"), keys[i], []byte("value:" + strconv.Itoa(i))})
+	}
+	b.Run("GET-1M", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var wg sync.WaitGroup
+			workers := runtime.GOMAXPROCS(0)
+			for w := 0; w < workers; w++ {
+				wg.Add(1)
+				go func(w int) {
+					defer wg.Done()
+					s := e.NewSession()
+					defer s.Close()
+					args := [][]byte{[]byte("GET"), nil}
+					for i := w; i < n; i += workers {
+						args[1] = keys[i]
+						e.Exec(s, args)
+					}
+				}(w)
+			}
+			wg.Wait()
+		}
+	})
 }
