@@ -88,6 +88,8 @@ func commands() []*Command {
 			Args: "[SCHEDULE]", Summary: "Asynchronously saves the database(s) to disk.", Since: "1.0.0", Run: cmdBgsave},
 		{Name: "COMMAND", Group: "server", Arity: -1, Flags: ReadOnly | Loading | Stale,
 			Args: "[COUNT|DOCS [command-name ...]|INFO [command-name ...]|LIST]", Summary: "Returns detailed information about all commands.", Since: "2.8.13", Run: cmdCommand},
+		{Name: "CONFIG", Group: "server", Arity: -2, Flags: ReadOnly | Admin | NoScript | Loading | Stale,
+			Args: "GET parameter [parameter ...]|SET parameter value [parameter value ...]|RESETSTAT", Summary: "Gets or sets configuration parameters, or resets INFO's statistics.", Since: "2.0.0", Run: cmdConfig},
 		{Name: "DBSIZE", Group: "server", Arity: 1, Flags: ReadOnly | Fast,
 			Summary: "Returns the number of keys in the database.", Since: "1.0.0", Run: cmdDbsize},
 		{Name: "FLUSHALL", Group: "server", Arity: -1, Flags: Write,

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"log/slog"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -54,6 +55,7 @@ type Engine struct {
 	lastBgErr atomic.Pointer[error]
 	stats     stats
 	nextID    atomic.Int64
+	config    params
 }
 
 type stats struct {
@@ -116,6 +118,7 @@ func New(o Options) *Engine {
 		e.dbs[i] = newKeyspace()
 	}
 	e.stats.sessions = map[*Session]struct{}{}
+	e.RegisterConfig(Param{Name: "databases", Get: func() string { return strconv.Itoa(len(e.dbs)) }})
 	e.lastSave.Store(e.started.Unix())
 	return e
 }
@@ -132,6 +135,8 @@ type Session struct {
 	quit  bool
 	call  DB // reused by each command, so Exec does not allocate one
 
+	conn ConnInfo // where the client is, for CLIENT LIST and the logs
+
 	counters counters
 }
 
@@ -145,6 +150,16 @@ func (e *Engine) NewSession() *Session {
 	e.stats.mu.Unlock()
 	return s
 }
+
+// ConnInfo describes a client's connection. The server fills it in.
+type ConnInfo struct {
+	Addr      string // the client's address, "ip:port"
+	LocalAddr string // the server's address the client reached
+	Kill      func() // closes the connection, for CLIENT KILL; may be nil
+}
+
+// SetConn records where the client is connected from.
+func (s *Session) SetConn(c ConnInfo) { s.conn = c }
 
 // Close releases the session.
 func (s *Session) Close() {

@@ -171,6 +171,21 @@ func boolInt(b bool) int {
 	return 0
 }
 
+// resetStats zeroes the counters CONFIG RESETSTAT resets.
+func (e *Engine) resetStats() {
+	st := &e.stats
+	st.expired.Store(0)
+	st.connections.Store(0)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.closed = counters{}
+	for s := range st.sessions {
+		s.counters.commands.Store(0)
+		s.counters.hits.Store(0)
+		s.counters.misses.Store(0)
+	}
+}
+
 func (e *Engine) infoStats(b *infoBuilder) {
 	t := e.stats.totals()
 	b.field("total_connections_received", e.stats.connections.Load())
