@@ -33,6 +33,10 @@ type Options struct {
 	Logger      *slog.Logger     // slog.Default() when nil
 	Port        int              // reported by INFO server
 	ConfigFile  string           // reported by INFO server
+	// Shutdown asks the process to shut down, as SHUTDOWN does: stop
+	// accepting, finish in-flight commands, save when save is true, exit.
+	// It must return at once; nil means SHUTDOWN is refused.
+	Shutdown func(save bool) error
 }
 
 // Engine is the database: numbered keyspaces, the lock that makes every
@@ -59,6 +63,7 @@ type Engine struct {
 }
 
 type stats struct {
+	rejected    atomic.Int64 // connections refused: maxclients, protected mode
 	clients     atomic.Int64
 	connections atomic.Int64
 	expired     atomic.Int64
@@ -156,6 +161,10 @@ type ConnInfo struct {
 	Addr      string // the client's address, "ip:port"
 	LocalAddr string // the server's address the client reached
 	Kill      func() // closes the connection, for CLIENT KILL; may be nil
+	// Push delivers an out-of-band reply (a MONITOR line, later pub/sub
+	// messages) to the connection without waiting for it to be written;
+	// may be nil where the connection cannot take pushes.
+	Push func(r Reply)
 }
 
 // SetConn records where the client is connected from.
@@ -224,6 +233,10 @@ func (s *Session) prepare(write bool) *DB {
 	s.call = DB{eng: e, sess: s, ks: e.dbs[s.db], write: write}
 	return &s.call
 }
+
+// CountRejected counts a connection the server refused, for INFO's
+// rejected_connections.
+func (e *Engine) CountRejected() { e.stats.rejected.Add(1) }
 
 // Dirty returns the number of changes since the last successful save.
 func (e *Engine) Dirty() int64 { return e.dirty.Load() }

@@ -190,6 +190,7 @@ func (e *Engine) infoStats(b *infoBuilder) {
 	t := e.stats.totals()
 	b.field("total_connections_received", e.stats.connections.Load())
 	b.field("total_commands_processed", t.commands.Load())
+	b.field("rejected_connections", e.stats.rejected.Load())
 	b.field("expired_keys", e.stats.expired.Load())
 	b.field("evicted_keys", 0)
 	b.field("keyspace_hits", t.hits.Load())
