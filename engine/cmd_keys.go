@@ -36,15 +36,12 @@ func cmdKeys(db *DB, args [][]byte) (Reply, error) {
 	pattern := args[1]
 	all := len(pattern) == 1 && pattern[0] == '*'
 	out := []Reply{}
-	for k := range db.ks.keys {
-		if db.expired(k) {
-			continue
+	db.ks.keys.each(func(k []byte, _ value) bool {
+		if !db.expired(str(k)) && (all || matchGlob(pattern, k, false)) {
+			out = append(out, k)
 		}
-		kb := []byte(k)
-		if all || matchGlob(pattern, kb, false) {
-			out = append(out, kb)
-		}
-	}
+		return true
+	})
 	return out, nil
 }
 

@@ -97,7 +97,7 @@ func (f setFlags) expireAt(now int64, cmd string) (int64, error) {
 func cmdSet(db *DB, args [][]byte) (Reply, error) {
 	if len(args) == 3 {
 		// Without options nothing depends on the old value: one map write.
-		db.set(args[1], value{str: clone(args[2])})
+		db.set(args[1], stringValue(args[2]))
 		return OK, nil
 	}
 	f, err := parseSetFlags(args[3:])
@@ -128,10 +128,9 @@ func cmdSet(db *DB, args [][]byte) (Reply, error) {
 		}
 		return nil, nil
 	}
-	v := value{str: clone(args[2])}
+	v := stringValue(args[2])
 	if f.keepTTL {
-		db.ks.keys[string(key)] = v
-		db.changed(1)
+		db.replace(key, v)
 	} else {
 		db.set(key, v)
 	}
@@ -157,7 +156,7 @@ func cmdMset(db *DB, args [][]byte) (Reply, error) {
 		return nil, errWrongArgs("mset")
 	}
 	for i := 1; i < len(args); i += 2 {
-		db.set(args[i], value{str: clone(args[i+1])})
+		db.set(args[i], stringValue(args[i+1]))
 	}
 	return OK, nil
 }

@@ -215,9 +215,9 @@ func tvSeconds(tv syscall.Timeval) float64 {
 
 func (e *Engine) infoKeyspace(b *infoBuilder) {
 	for i, ks := range e.dbs {
-		if len(ks.keys) == 0 {
+		if ks.size() == 0 {
 			continue
 		}
-		b.field("db"+strconv.Itoa(i), "keys="+strconv.Itoa(len(ks.keys))+",expires="+strconv.Itoa(len(ks.expires))+",avg_ttl=0")
+		b.field("db"+strconv.Itoa(i), "keys="+strconv.Itoa(ks.size())+",expires="+strconv.Itoa(len(ks.expires))+",avg_ttl=0")
 	}
 }

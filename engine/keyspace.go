@@ -7,12 +7,12 @@ import (
 
 // keyspace is one numbered database.
 type keyspace struct {
-	keys    map[string]value
+	keys    *dict
 	expires map[string]int64 // unix milliseconds; only keys with a TTL
 }
 
 func newKeyspace() *keyspace {
-	return &keyspace{keys: make(map[string]value), expires: make(map[string]int64)}
+	return &keyspace{keys: newDict(), expires: make(map[string]int64)}
 }
 
 // value is what a key holds. A string keeps its bytes in str and a nil
@@ -21,6 +21,16 @@ func newKeyspace() *keyspace {
 type value struct {
 	str []byte
 	obj any // *list or *hash
+}
+
+// stringValue returns a string value for bytes the caller does not own:
+// short strings are copied into the dict's segments by put, longer ones
+// are copied here.
+func stringValue(b []byte) value {
+	if len(b) > inlineMax {
+		b = clone(b)
+	}
+	return value{str: b}
 }
 
 // DB is the handle a command runs against: the selected keyspace, the
@@ -55,7 +65,7 @@ func (db *DB) expired(key string) bool {
 // lookup returns the live value of key. Under the write lock an expired
 // key is deleted; under the read lock it only looks missing.
 func (db *DB) lookup(key []byte) (value, bool) {
-	v, ok := db.ks.keys[string(key)]
+	v, ok := db.ks.keys.get(key)
 	if !ok {
 		return value{}, false
 	}
@@ -80,7 +90,7 @@ func (db *DB) lookupRead(key []byte) (value, bool) {
 }
 
 func (db *DB) expire(key string) {
-	delete(db.ks.keys, key)
+	db.ks.keys.delete(bytesOf(key))
 	delete(db.ks.expires, key)
 	db.eng.stats.expired.Add(1)
 }
@@ -99,10 +109,9 @@ func (db *DB) getString(key []byte) (b []byte, ok bool, err error) {
 
 // set stores v at key, dropping any TTL, and counts one change.
 func (db *DB) set(key []byte, v value) {
-	k := string(key)
-	db.ks.keys[k] = v
+	db.ks.keys.put(key, v)
 	if len(db.ks.expires) > 0 {
-		delete(db.ks.expires, k)
+		delete(db.ks.expires, str(key))
 	}
 	db.changed(1)
 }
@@ -110,15 +119,15 @@ func (db *DB) set(key []byte, v value) {
 // create stores a new collection at key without counting a change; the
 // caller counts the elements it adds.
 func (db *DB) create(key []byte, v value) {
-	db.ks.keys[string(key)] = v
+	db.ks.keys.put(key, v)
 	if len(db.ks.expires) > 0 {
-		delete(db.ks.expires, string(key))
+		delete(db.ks.expires, str(key))
 	}
 }
 
 // replace stores v at an existing key, keeping its TTL.
 func (db *DB) replace(key []byte, v value) {
-	db.ks.keys[string(key)] = v
+	db.ks.keys.put(key, v)
 	db.changed(1)
 }
 
@@ -127,8 +136,8 @@ func (db *DB) del(key []byte) bool {
 	if _, ok := db.lookup(key); !ok {
 		return false
 	}
-	delete(db.ks.keys, string(key))
-	delete(db.ks.expires, string(key))
+	db.ks.keys.delete(key)
+	delete(db.ks.expires, str(key))
 	db.changed(1)
 	return true
 }
@@ -153,7 +162,7 @@ func (db *DB) changed(n int64) { db.eng.dirty.Add(n) }
 
 // size returns the number of keys, counting expired ones not yet reclaimed,
 // as Redis's DBSIZE does.
-func (ks *keyspace) size() int { return len(ks.keys) }
+func (ks *keyspace) size() int { return ks.keys.len() }
 
 // Active expiry. Like Redis, each cycle samples keys that have a TTL and
 // deletes the expired ones, repeating while more than a quarter of a
@@ -195,7 +204,7 @@ func (e *Engine) expireSlice(i int) (deleted int, more bool) {
 		sampled, expired := 0, 0
 		for k, at := range ks.expires {
 			if at < now {
-				delete(ks.keys, k)
+				ks.keys.delete(bytesOf(k))
 				delete(ks.expires, k)
 				expired++
 			}

@@ -122,7 +122,7 @@ func (s *Snapshot) DBs() int { return len(s.dbs) }
 
 // Size returns the number of keys in database i and how many have a TTL.
 func (s *Snapshot) Size(i int) (keys, expires int) {
-	return len(s.dbs[i].keys), len(s.dbs[i].expires)
+	return s.dbs[i].size(), len(s.dbs[i].expires)
 }
 
 // Each calls fn for every key of database i that has not expired at the
@@ -131,35 +131,25 @@ func (s *Snapshot) Size(i int) (keys, expires int) {
 func (s *Snapshot) Each(i int, fn func(key string, v Value, expireAt int64) error) error {
 	ks := s.dbs[i]
 	now := s.Time.UnixMilli()
-	for k, v := range ks.keys {
-		at, ok := ks.expires[k]
+	var err error
+	ks.keys.each(func(k []byte, v value) bool {
+		at, ok := ks.expires[str(k)]
 		if ok && at < now {
-			continue
+			return true
 		}
-		if err := fn(k, Value{v}, at); err != nil {
-			return err
-		}
-	}
-	return nil
+		err = fn(str(k), Value{v}, at)
+		return err == nil
+	})
+	return err
 }
 
 // snapshot copies the keyspaces. The caller holds the lock in either mode.
-// The maps are cloned whole, which is far cheaper than rebuilding them;
-// strings are then shared, since they are never changed in place, and
-// lists and hashes are copied.
+// The dicts' slots are copied and their segments shared (see dict.clone),
+// so the copy costs little more than a memcpy of the slots.
 func (e *Engine) snapshot() *Snapshot {
 	s := &Snapshot{Time: e.now(), dbs: make([]*keyspace, len(e.dbs))}
 	for i, ks := range e.dbs {
-		c := &keyspace{keys: maps.Clone(ks.keys), expires: maps.Clone(ks.expires)}
-		for k, v := range c.keys {
-			switch o := v.obj.(type) {
-			case *list:
-				c.keys[k] = value{obj: o.clone()}
-			case *hash:
-				c.keys[k] = value{obj: o.clone()}
-			}
-		}
-		s.dbs[i] = c
+		s.dbs[i] = &keyspace{keys: ks.keys.clone(), expires: maps.Clone(ks.expires)}
 	}
 	return s
 }
@@ -180,7 +170,7 @@ func (e *Engine) Put(db int, key string, v Value, expireAt int64) error {
 		return nil
 	}
 	ks := e.dbs[db]
-	ks.keys[key] = v.v
+	ks.keys.put(bytesOf(key), v.v)
 	if expireAt > 0 {
 		ks.expires[key] = expireAt
 	} else {
