@@ -83,7 +83,10 @@ func (p *argParser) alts(end byte) []Arg {
 		case 1:
 			choices = append(choices, seq[0])
 		default:
-			choices = append(choices, Arg{Name: blockName(seq), Type: "block", Args: seq})
+			// "[field value ...]": the repetition is of the whole group.
+			multiple := seq[len(seq)-1].Multiple
+			seq[len(seq)-1].Multiple = false
+			choices = append(choices, Arg{Name: blockName(seq), Type: "block", Args: seq, Multiple: multiple})
 		}
 		if p.i < len(p.s) && p.s[p.i] == '|' {
 			p.i++

@@ -391,6 +391,10 @@ func TestParseArgs(t *testing.T) {
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
+	pairs := engine.ParseArgs("key field value [field value ...]")
+	if len(pairs) != 4 || !pairs[3].Multiple || !pairs[3].Optional || pairs[3].Type != "block" || pairs[3].Args[1].Multiple {
+		t.Errorf("[field value ...] = %+v, want an optional, multiple block of two", pairs[3])
+	}
 	multi := engine.ParseArgs("key [key ...]")
 	if len(multi) != 1 || !multi[0].Multiple {
 		t.Errorf("key [key ...] = %+v, want one multiple key", multi)
