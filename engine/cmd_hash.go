@@ -38,15 +38,14 @@ func hset(db *DB, args [][]byte) (int64, error) {
 		return 0, err
 	}
 	if !ok {
-		h = &hash{m: make(map[string][]byte, (len(args)-2)/2)}
+		h = newHash((len(args) - 2) / 2)
 		db.create(args[1], value{obj: h})
 	}
 	var added int64
 	for i := 2; i < len(args); i += 2 {
-		if _, exists := h.m[str(args[i])]; !exists {
+		if h.set(args[i], clone(args[i+1])) {
 			added++
 		}
-		h.m[string(args[i])] = clone(args[i+1])
 	}
 	db.changed(int64(len(args)-2) / 2)
 	return added, nil
@@ -57,7 +56,7 @@ func cmdHget(db *DB, args [][]byte) (Reply, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	if v, ok := h.m[str(args[2])]; ok {
+	if v, ok := h.get(args[2]); ok {
 		return v, nil
 	}
 	return nil, nil
@@ -73,7 +72,7 @@ func cmdHmget(db *DB, args [][]byte) (Reply, error) {
 		if h == nil {
 			continue
 		}
-		if v, ok := h.m[str(f)]; ok {
+		if v, ok := h.get(f); ok {
 			out[i] = v
 		}
 	}
@@ -87,13 +86,12 @@ func cmdHdel(db *DB, args [][]byte) (Reply, error) {
 	}
 	var n int64
 	for _, f := range args[2:] {
-		if _, exists := h.m[str(f)]; exists {
-			delete(h.m, str(f))
+		if h.del(f) {
 			n++
 		}
 	}
 	db.changed(n)
-	if len(h.m) == 0 {
+	if h.len() == 0 {
 		db.del(args[1])
 	}
 	return n, nil
@@ -104,7 +102,7 @@ func cmdHlen(db *DB, args [][]byte) (Reply, error) {
 	if err != nil || !ok {
 		return zero, err
 	}
-	return int64(len(h.m)), nil
+	return int64(h.len()), nil
 }
 
 func cmdHexists(db *DB, args [][]byte) (Reply, error) {
@@ -112,7 +110,7 @@ func cmdHexists(db *DB, args [][]byte) (Reply, error) {
 	if err != nil || !ok {
 		return zero, err
 	}
-	_, exists := h.m[str(args[2])]
+	_, exists := h.get(args[2])
 	return boolReply(exists), nil
 }
 
@@ -137,21 +135,22 @@ func hashReply(db *DB, key []byte, fields, values bool) (Reply, error) {
 	}
 	n := 0
 	if ok {
-		n = len(h.m)
+		n = h.len()
 	}
 	if fields && values {
 		n *= 2
 	}
 	out := make([]Reply, 0, n)
 	if ok {
-		for f, v := range h.m {
+		h.each(func(f, v []byte) bool {
 			if fields {
-				out = append(out, []byte(f))
+				out = append(out, f)
 			}
 			if values {
 				out = append(out, v)
 			}
-		}
+			return true
+		})
 	}
 	if fields && values {
 		return Map(out), nil

@@ -423,3 +423,37 @@ func BenchmarkExec(b *testing.B) {
 		})
 	}
 }
+
+// Ensure that a small hash lists its fields in insertion order, as
+// Redis's listpack does, through updates and deletes, and that a hash
+// past Redis's listpack limits still answers correctly.
+func TestHash_OrderAndConversion(t *testing.T) {
+	e, s, _ := newEngine(t)
+	steps := []step{
+		{"HSET h c 1 a 2 b 3", "3"},
+		{"HSET h a 20 d 4", "1"},
+		{"HDEL h c", "1"},
+		{"HSET h c 5", "1"},
+	}
+	for _, st := range steps {
+		if got := do(t, e, s, st.cmd); got != st.want {
+			t.Fatalf("%s: got %s, want %s", st.cmd, got, st.want)
+		}
+	}
+	r, _ := e.Exec(s, [][]byte{[]byte("HGETALL"), []byte("h")})
+	if got, want := render(r, false), `["a" "20" "b" "3" "d" "4" "c" "5"]`; got != want {
+		t.Errorf("HGETALL order: got %s, want %s", got, want)
+	}
+	for i := 0; i < 200; i++ {
+		do(t, e, s, fmt.Sprintf("HSET big f%d v%d", i, i))
+	}
+	do(t, e, s, "HSET long f "+strings.Repeat("x", 65))
+	for _, st := range []step{
+		{"HLEN big", "200"}, {"HGET big f199", `"v199"`}, {"HDEL big f0 f1", "2"}, {"HLEN big", "198"},
+		{"HGET long f", fmt.Sprintf("%q", strings.Repeat("x", 65))}, {"HSET long g 1", "1"}, {"HLEN long", "2"},
+	} {
+		if got := do(t, e, s, st.cmd); got != st.want {
+			t.Errorf("%s: got %s, want %s", st.cmd, got, st.want)
+		}
+	}
+}

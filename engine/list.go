@@ -64,16 +64,3 @@ func (l *list) clone() *list {
 	c.n = l.n
 	return c
 }
-
-// hash maps fields to values. Values are replaced, never changed in place.
-type hash struct {
-	m map[string][]byte
-}
-
-func (h *hash) clone() *hash {
-	c := &hash{m: make(map[string][]byte, len(h.m))}
-	for k, v := range h.m {
-		c.m[k] = v
-	}
-	return c
-}

@@ -47,9 +47,9 @@ func ListValue(elems [][]byte) Value {
 
 // HashValue returns a hash from alternating fields and values.
 func HashValue(pairs [][]byte) Value {
-	h := &hash{m: make(map[string][]byte, len(pairs)/2)}
+	h := newHash(len(pairs) / 2)
 	for i := 0; i+1 < len(pairs); i += 2 {
-		h.m[string(pairs[i])] = pairs[i+1]
+		h.set(pairs[i], pairs[i+1])
 	}
 	return Value{value{obj: h}}
 }
@@ -79,7 +79,7 @@ func (v Value) Len() int {
 	case *list:
 		return o.len()
 	case *hash:
-		return len(o.m)
+		return o.len()
 	}
 	return len(v.v.str)
 }
@@ -101,11 +101,12 @@ func (v Value) Elems(fn func(elem []byte) error) error {
 // error.
 func (v Value) Pairs(fn func(field string, val []byte) error) error {
 	if h, ok := v.v.obj.(*hash); ok {
-		for f, val := range h.m {
-			if err := fn(f, val); err != nil {
-				return err
-			}
-		}
+		var err error
+		h.each(func(f, val []byte) bool {
+			err = fn(str(f), val)
+			return err == nil
+		})
+		return err
 	}
 	return nil
 }
