@@ -35,9 +35,9 @@ func cmdSelect(db *DB, args [][]byte) (Reply, error) {
 	return OK, nil
 }
 
-// cmdHello answers HELLO [protover [AUTH user pass] [SETNAME name]].
-// Authentication arrives with the server's security work; until then the
-// default user has no password, so any AUTH succeeds as in Redis.
+// cmdHello answers HELLO [protover [AUTH user pass] [SETNAME name]]. As
+// in Redis, it authenticates first, then refuses a client that still has
+// not, then names it, and switches the protocol only when all succeeded.
 func cmdHello(db *DB, args [][]byte) (Reply, error) {
 	s := db.sess
 	proto := s.proto
@@ -50,17 +50,36 @@ func cmdHello(db *DB, args [][]byte) (Reply, error) {
 			return nil, &Error{Code: "NOPROTO", Msg: "unsupported protocol version"}
 		}
 		proto = int(v)
-		for j := 2; j < len(args); j++ {
-			more := len(args) - j - 1
-			switch {
-			case equalFold(args[j], "AUTH") && more >= 2:
-				j += 2
-			case equalFold(args[j], "SETNAME") && more >= 1:
-				j++
-				s.name = string(args[j])
-			default:
-				return nil, errf(oneLine("Syntax error in HELLO option '" + string(args[j]) + "'"))
-			}
+	}
+	var user, pass, name []byte
+	auth, setName := false, false
+	for j := 2; j < len(args); j++ {
+		more := len(args) - j - 1
+		switch {
+		case equalFold(args[j], "AUTH") && more >= 2:
+			s.redact(j + 1)
+			s.redact(j + 2)
+			user, pass, auth = args[j+1], args[j+2], true
+			j += 2
+		case equalFold(args[j], "SETNAME") && more >= 1:
+			name, setName = args[j+1], true
+			j++
+		default:
+			return nil, errf(oneLine("Syntax error in HELLO option '" + string(args[j]) + "'"))
+		}
+	}
+	if auth {
+		if !db.eng.authenticate(user, pass) {
+			return nil, ErrWrongPass
+		}
+		s.authed = true
+	}
+	if !s.authed && db.eng.RequiresAuth() {
+		return nil, ErrHelloNoAuth
+	}
+	if setName {
+		if err := s.setName(name); err != nil {
+			return nil, err
 		}
 	}
 	s.proto = proto

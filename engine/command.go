@@ -17,6 +17,7 @@ const (
 	NoScript                  // not allowed in scripts
 	Blocking                  // may block the client
 	PubSub                    // pub/sub related
+	NoAuth                    // allowed before AUTH when a password is set
 )
 
 var flagNames = []struct {
@@ -25,7 +26,7 @@ var flagNames = []struct {
 }{
 	{Write, "write"}, {ReadOnly, "readonly"}, {DenyOOM, "denyoom"}, {Admin, "admin"},
 	{PubSub, "pubsub"}, {NoScript, "noscript"}, {Blocking, "blocking"},
-	{Loading, "loading"}, {Stale, "stale"}, {Fast, "fast"},
+	{Loading, "loading"}, {Stale, "stale"}, {Fast, "fast"}, {NoAuth, "no_auth"},
 }
 
 // Names returns the flags as Redis spells them, in COMMAND's order.
@@ -61,6 +62,41 @@ type Command struct {
 	Summary string // one sentence ending in a period
 	Since   string // the Redis version that introduced it
 	Run     Handler
+
+	// Subcommands, for a container such as CLIENT, are the subcommands
+	// Exec accepts after the name; it answers an unknown one and a wrong
+	// argument count itself, as Redis does, before the handler runs.
+	Subcommands []*Subcommand
+
+	call uint16 // index in callNames, what CLIENT LIST shows as cmd=
+}
+
+// Subcommand is one subcommand of a container command, such as CLIENT
+// LIST. Redis gives each its own arity and flags.
+type Subcommand struct {
+	Name  string // upper case
+	Arity int    // as Command.Arity, counting the command's name and the subcommand's
+	Flags Flag   // Admin keeps it out of MONITOR's feed, as Redis does
+
+	call uint16 // index in callNames: "client|list"
+}
+
+// ArityOK reports whether n arguments (counting both names) fit the arity.
+func (c *Subcommand) ArityOK(n int) bool {
+	if c.Arity >= 0 {
+		return n == c.Arity
+	}
+	return n >= -c.Arity
+}
+
+// subcommand returns the subcommand named name, in any case, or nil.
+func (c *Command) subcommand(name []byte) *Subcommand {
+	for _, s := range c.Subcommands {
+		if equalFold(name, s.Name) {
+			return s
+		}
+	}
+	return nil
 }
 
 // ArityOK reports whether n arguments (counting the name) fit the arity.
@@ -100,13 +136,26 @@ var commandTable []*Command
 
 var commandIndex map[string]*Command
 
+// callNames are the names CLIENT LIST shows for a client's last command,
+// "get" or "client|list", indexed by Command.call and Subcommand.call;
+// index 0 is "NULL", for no command or an unknown one. Sessions record
+// the index, so that recording it allocates nothing.
+var callNames = []string{"NULL"}
+
 // init builds the table here rather than in a variable initializer
 // because COMMAND's handler reads the table it sits in.
 func init() {
 	commandTable = commands()
 	commandIndex = make(map[string]*Command, len(commandTable))
 	for _, c := range commandTable {
-		commandIndex[strings.ToLower(c.Name)] = c
+		name := strings.ToLower(c.Name)
+		commandIndex[name] = c
+		c.call = uint16(len(callNames))
+		callNames = append(callNames, name)
+		for _, s := range c.Subcommands {
+			s.call = uint16(len(callNames))
+			callNames = append(callNames, name+"|"+strings.ToLower(s.Name))
+		}
 	}
 }
 

@@ -60,6 +60,12 @@ type Engine struct {
 	stats     stats
 	nextID    atomic.Int64
 	config    params
+
+	base     time.Time                // start, on the monotonic clock: durations, CLIENT LIST's age and idle
+	pass     atomic.Pointer[password] // requirepass; nil when the default user has none
+	slowlog  slowlog
+	monitors monitors
+	ops      opsSampler // instantaneous_ops_per_sec
 }
 
 type stats struct {
@@ -118,38 +124,66 @@ func New(o Options) *Engine {
 		log:     o.Logger,
 		opts:    o,
 		started: o.Now(),
+		base:    time.Now(),
 	}
 	for i := range e.dbs {
 		e.dbs[i] = newKeyspace()
 	}
 	e.stats.sessions = map[*Session]struct{}{}
 	e.RegisterConfig(Param{Name: "databases", Get: func() string { return strconv.Itoa(len(e.dbs)) }})
+	e.registerAuth()
+	e.registerSlowlog()
 	e.lastSave.Store(e.started.Unix())
 	return e
 }
 
-// Session is one client's state as the engine sees it: the selected
-// database and protocol version. A Session is used by one goroutine at a
-// time.
-type Session struct {
-	eng   *Engine
-	id    int64
-	db    int
-	proto int
-	name  string
-	quit  bool
-	call  DB // reused by each command, so Exec does not allocate one
+// mono returns the nanoseconds since the engine started, on the
+// monotonic clock, which is cheaper to read than the wall clock.
+func (e *Engine) mono() int64 { return int64(time.Since(e.base)) }
 
-	conn ConnInfo // where the client is, for CLIENT LIST and the logs
+// Session is one client's state as the engine sees it: the selected
+// database, protocol version, authentication, name, and what CLIENT LIST
+// and MONITOR need to know. A Session is used by one goroutine at a time;
+// the fields other clients read (CLIENT LIST, CLIENT KILL) are atomic or
+// copied into view under mu.
+type Session struct {
+	eng    *Engine
+	id     int64
+	db     int
+	proto  int
+	quit   bool
+	authed bool // AUTH succeeded, or no password was set when the client connected or sent RESET
+	call   DB   // reused by each command, so Exec does not allocate one
+
+	created  int64        // Engine.mono when the session began
+	last     atomic.Int64 // the last command: Engine.mono in milliseconds << 16 | its callNames index
+	monitor  atomic.Bool  // MONITOR is on
+	redacted []int        // arguments of the running command that MONITOR and SLOWLOG show as "(redacted)"
+
+	mu   sync.Mutex // guards view and conn against readers on other connections
+	view clientView // written only by the session's own goroutine
+	conn ConnInfo   // where the client is, for CLIENT LIST and the logs
 
 	counters counters
 }
 
+// clientView is what CLIENT LIST shows of a session, beyond its atomics.
+type clientView struct {
+	db, proto        int
+	name             string // CLIENT SETNAME; "" for none
+	libName, libVer  string // CLIENT SETINFO
+	noEvict, noTouch bool
+}
+
 // NewSession returns the state for a new client, counted in INFO clients.
+// Like Redis, a client that connects while no password is set is
+// authenticated for good: setting one later does not log it out.
 func (e *Engine) NewSession() *Session {
 	e.stats.clients.Add(1)
 	e.stats.connections.Add(1)
-	s := &Session{eng: e, id: e.nextID.Add(1), proto: 2}
+	s := &Session{eng: e, id: e.nextID.Add(1), proto: 2, authed: e.pass.Load() == nil, created: e.mono()}
+	s.view.proto = 2
+	s.last.Store(s.created / 1e6 << 16)
 	e.stats.mu.Lock()
 	e.stats.sessions[s] = struct{}{}
 	e.stats.mu.Unlock()
@@ -165,14 +199,23 @@ type ConnInfo struct {
 	// messages) to the connection without waiting for it to be written;
 	// may be nil where the connection cannot take pushes.
 	Push func(r Reply)
+	// Reset clears what the server keeps for the connection (a MULTI
+	// queue, subscriptions) when the client sends RESET; may be nil.
+	Reset func()
 }
 
 // SetConn records where the client is connected from.
-func (s *Session) SetConn(c ConnInfo) { s.conn = c }
+func (s *Session) SetConn(c ConnInfo) {
+	s.mu.Lock()
+	s.conn = c
+	s.mu.Unlock()
+}
 
 // Close releases the session.
 func (s *Session) Close() {
-	st := &s.eng.stats
+	e := s.eng
+	e.stopMonitor(s)
+	st := &e.stats
 	st.clients.Add(-1)
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -191,35 +234,96 @@ func (s *Session) DB() int { return s.db }
 // ID returns the client's unique id.
 func (s *Session) ID() int64 { return s.id }
 
-// Quitting reports whether the client sent QUIT: the caller writes the
-// reply, then closes the connection.
+// Quitting reports whether the connection is to be closed once the
+// reply is written: the client sent QUIT or SHUTDOWN, or killed itself
+// with CLIENT KILL.
 func (s *Session) Quitting() bool { return s.quit }
+
+// PushMode reports whether the client is in a mode where the server
+// pushes to it unasked (MONITOR), which exempts it from the idle timeout.
+func (s *Session) PushMode() bool { return s.monitor.Load() }
 
 // Exec runs one command for a session. args[0] is the command name; the
 // slices are only read, and not retained after Exec returns. A returned
 // error is an *Error for everything a client did wrong.
+//
+// As Redis does, Exec refuses an unknown command or subcommand and a
+// wrong argument count first, then a client that has not authenticated.
 func (e *Engine) Exec(s *Session, args [][]byte) (Reply, error) {
 	if len(args) == 0 {
 		return nil, errUnknownCommand([][]byte{nil})
 	}
-	cmd := lookupBytes(args[0])
-	if cmd == nil {
-		return nil, errUnknownCommand(args)
+	cmd, sub, err := resolve(args)
+	call := uint16(0)
+	flags := Flag(0)
+	switch {
+	case sub != nil:
+		call, flags = sub.call, cmd.Flags|sub.Flags
+	case cmd != nil:
+		call, flags = cmd.call, cmd.Flags
 	}
-	if !cmd.ArityOK(len(args)) {
-		return nil, errWrongArgs(cmd.Name)
+	switch {
+	case err != nil:
+	case !s.authed && flags&NoAuth == 0 && e.pass.Load() != nil:
+		err = ErrNoAuth
+	case s.monitor.Load() && readsKeyspace(cmd):
+		err = ErrMonitorKeyspace
+	}
+	if err != nil {
+		s.ran(call, e.mono())
+		return nil, err
 	}
 	s.counters.commands.Add(1)
-	if cmd.Flags&Write == 0 {
-		e.mu.RLock()
-		defer e.mu.RUnlock()
-		return cmd.Run(s.prepare(false), args)
+	var r Reply
+	if flags&Write == 0 {
+		r, err = e.execRead(s, cmd, call, flags, args)
+	} else {
+		r, err = e.execWrite(s, cmd, call, flags, args)
 	}
+	if s.db != s.view.db || s.proto != s.view.proto {
+		s.publish()
+	}
+	if len(s.redacted) > 0 {
+		s.redacted = s.redacted[:0]
+	}
+	return r, err
+}
+
+// resolve finds the command args names, and its subcommand for a
+// container, checking the argument count. cmd is nil when the command or
+// subcommand is unknown.
+func resolve(args [][]byte) (cmd *Command, sub *Subcommand, err error) {
+	cmd = lookupBytes(args[0])
+	if cmd == nil {
+		return nil, nil, errUnknownCommand(args)
+	}
+	if !cmd.ArityOK(len(args)) {
+		return cmd, nil, errWrongArgs(cmd.Name)
+	}
+	if cmd.Subcommands == nil || len(args) < 2 {
+		return cmd, nil, nil
+	}
+	if sub = cmd.subcommand(args[1]); sub == nil {
+		return nil, nil, errSubcommand(cmd.Name, args[1])
+	}
+	if !sub.ArityOK(len(args)) {
+		return cmd, sub, errWrongArgs(cmd.Name + "|" + sub.Name)
+	}
+	return cmd, sub, nil
+}
+
+func (e *Engine) execRead(s *Session, cmd *Command, call uint16, flags Flag, args [][]byte) (Reply, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.call(s, cmd, call, flags, args, false)
+}
+
+func (e *Engine) execWrite(s *Session, cmd *Command, call uint16, flags Flag, args [][]byte) (Reply, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	before := e.dirty.Load()
 	db := s.db
-	r, err := cmd.Run(s.prepare(true), args)
+	r, err := e.call(s, cmd, call, flags, args, true)
 	if err == nil && e.journal != nil && e.dirty.Load() != before {
 		if jerr := e.journal.Append(db, args); jerr != nil {
 			e.log.Error("journal append failed", "command", cmd.Name, "err", jerr)
@@ -228,11 +332,57 @@ func (e *Engine) Exec(s *Session, args [][]byte) (Reply, error) {
 	return r, err
 }
 
+// call runs a command's handler with the lock held, records it as the
+// session's last command, and shows it to SLOWLOG and MONITOR. That
+// costs one reading of the monotonic clock, two while the slow log is
+// on (as it is by default), and one atomic load for MONITOR.
+func (e *Engine) call(s *Session, cmd *Command, call uint16, flags Flag, args [][]byte, write bool) (Reply, error) {
+	slower := e.slowlog.slowerThan.Load()
+	var start int64
+	if slower >= 0 {
+		start = e.mono()
+	}
+	r, err := cmd.Run(s.prepare(write), args)
+	end := e.mono()
+	s.ran(call, end)
+	// As in Redis, the threshold after the command decides, so that
+	// CONFIG SET turning the log off is not logged. A command that
+	// turned it on was not timed, and is logged as taking no time.
+	if after := e.slowlog.slowerThan.Load(); after >= 0 {
+		micros := int64(0)
+		if slower >= 0 {
+			micros = (end - start) / 1e3
+		}
+		e.slowlog.record(e, s, args, micros, after)
+	}
+	if e.monitors.n.Load() > 0 && flags&Admin == 0 {
+		e.feedMonitors(s, args)
+	}
+	return r, err
+}
+
+// ran records the session's last command (its callNames index) and when
+// it ran (Engine.mono), for CLIENT LIST's cmd= and idle=.
+func (s *Session) ran(call uint16, mono int64) { s.last.Store(mono/1e6<<16 | int64(call)) }
+
 func (s *Session) prepare(write bool) *DB {
 	e := s.eng
 	s.call = DB{eng: e, sess: s, ks: e.dbs[s.db], write: write}
 	return &s.call
 }
+
+// publish copies the database and protocol, which SELECT, HELLO and
+// RESET change without the session's lock, to where CLIENT LIST on other
+// connections reads them.
+func (s *Session) publish() {
+	s.mu.Lock()
+	s.view.db, s.view.proto = s.db, s.proto
+	s.mu.Unlock()
+}
+
+// redact hides argument i of the running command from MONITOR and
+// SLOWLOG, as Redis hides passwords.
+func (s *Session) redact(i int) { s.redacted = append(s.redacted, i) }
 
 // CountRejected counts a connection the server refused, for INFO's
 // rejected_connections.

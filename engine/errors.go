@@ -32,6 +32,26 @@ var (
 	ErrNoSnapshotter  = errf("snapshots are not configured")
 )
 
+// These errors can occur when a client has not authenticated, or fails to.
+var (
+	ErrNoAuth    = &Error{Code: "NOAUTH", Msg: "Authentication required."}
+	ErrWrongPass = &Error{Code: "WRONGPASS", Msg: "invalid username-password pair or user is disabled."}
+	// ErrNoPassword answers AUTH <password> when no password is set.
+	ErrNoPassword = errf("AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
+	// ErrHelloNoAuth answers HELLO without AUTH from a client that must authenticate.
+	ErrHelloNoAuth = &Error{Code: "NOAUTH", Msg: "HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"}
+)
+
+// These errors can occur when a client manages connections or the server.
+var (
+	ErrClientName   = errf("Client names cannot contain spaces, newlines or special characters.")
+	ErrNoSuchClient = errf("No such client")
+	// ErrMonitorKeyspace answers a monitoring client's command that reads
+	// or writes keys: Redis treats a monitor as a replica.
+	ErrMonitorKeyspace = errf("Replica can't interact with the keyspace")
+	ErrShutdown        = errf("Errors trying to SHUTDOWN. Check logs.")
+)
+
 func errWrongArgs(name string) *Error {
 	return errf("wrong number of arguments for '" + strings.ToLower(name) + "' command")
 }

@@ -6,6 +6,7 @@ import (
 	"runtime/metrics"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -91,9 +92,26 @@ func executable() string {
 }
 
 func (e *Engine) infoClients(b *infoBuilder) {
+	maxclients := "10000"
+	if v, ok := e.configValue("maxclients"); ok {
+		maxclients = v
+	}
 	b.field("connected_clients", e.stats.clients.Load())
+	b.field("cluster_connections", 0)
+	b.field("maxclients", maxclients)
 	b.field("blocked_clients", 0)
-	b.field("maxclients", 10000)
+	b.field("tracking_clients", 0)
+}
+
+// configValue returns a registered directive's value.
+func (e *Engine) configValue(name string) (string, bool) {
+	e.config.mu.RLock()
+	p := e.config.byKey[name]
+	e.config.mu.RUnlock()
+	if p == nil {
+		return "", false
+	}
+	return p.Get(), true
 }
 
 func (e *Engine) infoMemory(b *infoBuilder) {
@@ -176,6 +194,7 @@ func (e *Engine) resetStats() {
 	st := &e.stats
 	st.expired.Store(0)
 	st.connections.Store(0)
+	e.ops.reset()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.closed = counters{}
@@ -190,6 +209,7 @@ func (e *Engine) infoStats(b *infoBuilder) {
 	t := e.stats.totals()
 	b.field("total_connections_received", e.stats.connections.Load())
 	b.field("total_commands_processed", t.commands.Load())
+	b.field("instantaneous_ops_per_sec", e.ops.perSecond())
 	b.field("rejected_connections", e.stats.rejected.Load())
 	b.field("expired_keys", e.stats.expired.Load())
 	b.field("evicted_keys", 0)
@@ -220,4 +240,52 @@ func (e *Engine) infoKeyspace(b *infoBuilder) {
 		}
 		b.field("db"+strconv.Itoa(i), "keys="+strconv.Itoa(ks.size())+",expires="+strconv.Itoa(len(ks.expires))+",avg_ttl=0")
 	}
+}
+
+// opsSampler estimates instantaneous_ops_per_sec as Redis does: every
+// 100 ms (Run calls sampleOps) it records the rate since the previous
+// sample, and INFO reports the mean of the last 16 samples.
+type opsSampler struct {
+	mu      sync.Mutex
+	lastMs  int64 // Engine.mono in milliseconds at the previous sample
+	lastOps int64 // total commands at the previous sample
+	samples [16]int64
+	next    int
+	primed  bool // lastMs and lastOps hold a sample
+}
+
+// sampleOps records one sample of the command rate.
+func (e *Engine) sampleOps() {
+	e.ops.sample(e.mono()/1e6, e.stats.totals().commands.Load())
+}
+
+func (o *opsSampler) sample(nowMs, ops int64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.primed {
+		rate := int64(0)
+		if t := nowMs - o.lastMs; t > 0 && ops >= o.lastOps {
+			rate = (ops - o.lastOps) * 1000 / t
+		}
+		o.samples[o.next] = rate
+		o.next = (o.next + 1) % len(o.samples)
+	}
+	o.lastMs, o.lastOps, o.primed = nowMs, ops, true
+}
+
+func (o *opsSampler) perSecond() int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var sum int64
+	for _, v := range o.samples {
+		sum += v
+	}
+	return sum / int64(len(o.samples))
+}
+
+// reset forgets the samples, for CONFIG RESETSTAT.
+func (o *opsSampler) reset() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.samples, o.next, o.primed = [16]int64{}, 0, false
 }

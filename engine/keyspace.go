@@ -237,6 +237,7 @@ func (e *Engine) Run(ctx context.Context) {
 			return
 		case <-t.C:
 			e.ExpireCycle()
+			e.sampleOps()
 		}
 	}
 }

@@ -15,6 +15,7 @@ package engine
 //	Push         out-of-band push message (an array in RESP2)
 //	Verbatim     verbatim text (a bulk string in RESP2)
 //	*Error       an error inside an array (EXEC); top-level errors are returned as error
+//	NoReply      nothing at all: the server writes no reply (SHUTDOWN, a second MONITOR)
 //
 // A Reply never aliases memory that another command may change after Exec
 // returns: values are replaced, not mutated in place, or copied.
@@ -40,6 +41,11 @@ type Push []Reply
 
 // Verbatim is text meant to be shown as is, such as INFO's reply.
 type Verbatim string
+
+// NoReply is the answer of a command that Redis answers with nothing: a
+// SHUTDOWN that succeeded (the connection closes instead) or MONITOR sent
+// by a client that already monitors. The server writes nothing for it.
+type NoReply struct{}
 
 // Common replies, allocated once.
 var (
