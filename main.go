@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,8 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -70,16 +73,14 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 				Name:      "serve",
 				Usage:     "serve the database over TCP with the Redis protocol",
 				ArgsUsage: "[CONFIG]",
-				Description: "Listens for Redis clients. Settings come from flags, PHOTON_* environment\n" +
-					"variables, or a CONFIG file of redis.conf-style lines (bind, port, dir, dbfilename, save);\n" +
-					"flags win over the file.",
-				Flags: []cli.Flag{
-					&cli.StringFlag{Name: "bind", Value: "127.0.0.1", Usage: "address to listen on", EnvVars: []string{"PHOTON_BIND"}},
-					&cli.IntFlag{Name: "port", Value: 6379, Usage: "TCP port to listen on (0 picks a free one)", EnvVars: []string{"PHOTON_PORT"}},
-					&cli.StringFlag{Name: "dir", Value: ".", Usage: "directory of the snapshot file", EnvVars: []string{"PHOTON_DIR"}},
-					&cli.StringFlag{Name: "dbfilename", Value: "photon.rdb", Usage: "snapshot file name", EnvVars: []string{"PHOTON_DBFILENAME"}},
-					&cli.StringFlag{Name: "save", Value: "30s", Usage: "snapshot in the background this often when data changed (0 disables)", EnvVars: []string{"PHOTON_SAVE"}},
-				},
+				Description: "Listens for Redis clients. Settings come from a CONFIG file in redis.conf syntax\n" +
+					"(see photon.conf.example), PHOTON_* environment variables and flags; flags and\n" +
+					"variables win over the file. CONFIG GET shows every setting; CONFIG SET changes\n" +
+					"save, maxclients, timeout, protected-mode, loglevel and client-output-buffer-limit.\n" +
+					"SIGINT, SIGTERM or SHUTDOWN stop accepting, let running commands finish, save the\n" +
+					"snapshot (not on a signal when save is off, nor on SHUTDOWN NOSAVE) and exit 0;\n" +
+					"a second SIGINT exits 1 at once.",
+				Flags:  serveFlags(),
 				Action: func(c *cli.Context) error { return runServe(c, stderr) },
 			},
 			{
@@ -209,78 +210,237 @@ func runConnect(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error
 	return repl.Run(cfg)
 }
 
-// serveConfig is what serve needs, from flags, environment and file.
-type serveConfig struct {
-	bind, dir, dbfilename string
-	port                  int
-	save                  time.Duration
-}
+// shutdownGrace bounds how long a shutdown waits for the commands clients
+// are running before it closes their connections.
+const shutdownGrace = 5 * time.Second
 
 func runServe(c *cli.Context, stderr io.Writer) error {
 	if c.NArg() > 1 {
 		return fmt.Errorf("serve takes at most one CONFIG file, got %d arguments", c.NArg())
 	}
-	save, err := parseSaveInterval(c.String("save"))
+	// The engine's own directives are tried on a throwaway engine first,
+	// so that a bad one stops serve before it listens or loads anything.
+	probe := engine.New(engine.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	cfg, err := loadSettings(c, probe)
 	if err != nil {
-		return fmt.Errorf("--save: %w", err)
+		return err
 	}
-	cfg := serveConfig{bind: c.String("bind"), port: c.Int("port"), dir: c.String("dir"), dbfilename: c.String("dbfilename"), save: save}
-	if c.NArg() == 1 {
-		if err := readConfigFile(c.Args().First(), &cfg, c); err != nil {
+	level := new(slog.LevelVar)
+	level.Set(logLevels[cfg.loglevel])
+	log := newLogger(stderr, level)
+
+	var tlsConfig *tls.Config
+	if cfg.tlsPort != 0 {
+		if tlsConfig, err = server.LoadTLSConfig(cfg.tlsCertFile, cfg.tlsKeyFile, cfg.tlsCACertFile); err != nil {
 			return err
 		}
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
-	path := filepath.Join(cfg.dir, cfg.dbfilename)
-	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.bind, strconv.Itoa(cfg.port)))
+	if fit := maxClientsFit(cfg.maxclients); fit < cfg.maxclients {
+		log.Warn(fmt.Sprintf("maxclients %d needs %d open files, more than the limit; maxclients has been reduced to %d. Raise 'ulimit -n' for more.",
+			cfg.maxclients, cfg.maxclients+reservedFDs, fit))
+		cfg.maxclients = fit
+	}
+	// A signal that arrives while the snapshot loads waits for the
+	// select below: serve shuts down as soon as it is up.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	lns, err := listen(log, cfg.bind, cfg.port, cfg.tlsPort, tlsConfig)
 	if err != nil {
 		return err
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	e, f, err := openStore(path, engine.Options{Logger: log, Port: port, ConfigFile: c.Args().First()})
+	closeAll := func() {
+		for _, ln := range lns {
+			ln.Close()
+		}
+	}
+	tcpPort := 0 // for INFO: 0 when serving TLS only
+	for _, l := range lns {
+		if !l.tls {
+			tcpPort = l.Addr().(*net.TCPAddr).Port
+			break
+		}
+	}
+	configFile := ""
+	if c.NArg() == 1 {
+		configFile, _ = filepath.Abs(c.Args().First())
+	}
+	// SHUTDOWN asks through this channel; the first request wins.
+	shutdownReq := make(chan bool, 1)
+	requestShutdown := func(save bool) error {
+		select {
+		case shutdownReq <- save:
+		default:
+		}
+		return nil
+	}
+	path := filepath.Join(cfg.dir, cfg.dbfilename)
+	e, f, err := openStore(path, engine.Options{
+		Logger: log, Port: tcpPort, ConfigFile: configFile, Databases: cfg.databases, Shutdown: requestShutdown,
+	})
 	if err != nil {
-		ln.Close()
+		closeAll()
 		return err
 	}
 	defer f.Close()
+	if err := applyEngineLines(e, cfg.engineLines); err != nil {
+		closeAll()
+		return err
+	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, stopEngine := context.WithCancel(context.Background())
+	defer stopEngine()
 	go e.Run(ctx)
-	srv := server.New(e, server.Options{SaveInterval: cfg.save, Logger: log})
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	log.Info("photon serving", "addr", ln.Addr().String(), "snapshot", path, "save", cfg.save.String(), "version", version)
+	srv := server.New(e, server.Options{
+		Save:              cfg.save,
+		Logger:            log,
+		MaxClients:        int(cfg.maxclients),
+		Timeout:           time.Duration(cfg.timeout) * time.Second,
+		MaxQueryBuffer:    cfg.queryBuffer,
+		MaxBulk:           cfg.maxBulk,
+		OutputBufferLimit: cfg.outputLimits[0].hard,
+		ProtectedMode:     cfg.protectedMode,
+		HasPassword:       e.RequiresAuth,
+	})
+	var mu sync.Mutex // guards cfg from here on: CONFIG GET and SET reach it
+	e.RegisterConfig(configParams(&mu, &cfg, &running{srv: srv, level: level})...)
 
+	served := make(chan error, len(lns))
+	var addrs []string
+	var exposed []string
+	for _, l := range lns {
+		ln := l.Listener
+		if l.tls {
+			addrs = append(addrs, ln.Addr().String()+" (tls)")
+		} else {
+			addrs = append(addrs, ln.Addr().String())
+		}
+		if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
+			exposed = append(exposed, ln.Addr().String())
+		}
+	}
+	log.Info("photon serving", "addr", strings.Join(addrs, ","), "snapshot", path, "save", formatSave(cfg.save), "version", version)
+	if len(exposed) > 0 && !e.RequiresAuth() {
+		consequence := "protected-mode is off, so anyone who can reach it can read and change every key"
+		if cfg.protectedMode {
+			consequence = "protected-mode refuses clients that are not on loopback until a password is set"
+		}
+		log.Warn("listening on a non-loopback address with no password (requirepass): "+consequence, "addr", strings.Join(exposed, ","))
+	}
+	for _, l := range lns {
+		go func() { served <- srv.Serve(l.Listener) }()
+	}
+
+	var save bool
 	select {
-	case <-ctx.Done():
-		log.Info("shutting down")
+	case sig := <-sigs:
+		mu.Lock()
+		save = len(cfg.save) > 0
+		mu.Unlock()
+		log.Warn("received " + signalName(sig) + ", shutting down")
+	case save = <-shutdownReq:
+		log.Warn("SHUTDOWN requested, shutting down")
 	case err := <-served:
+		closeAll()
+		srv.Close()
 		return fmt.Errorf("serve: %w", err)
 	}
+	// As Redis does, a second SIGINT means "now": no waiting for
+	// clients, no save. A second SIGTERM changes nothing.
+	go func() {
+		for sig := range sigs {
+			if sig == os.Interrupt {
+				log.Warn("You insist... exiting now.")
+				os.Exit(1)
+			}
+			log.Warn("received " + signalName(sig) + " while shutting down; a second SIGINT exits at once")
+		}
+	}()
+
+	closeAll()
+	grace, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	if err := srv.Shutdown(grace); errors.Is(err, context.DeadlineExceeded) {
+		log.Warn("commands still running after " + shutdownGrace.String() + "; their clients were closed")
+	}
+	cancel()
 	srv.Close()
+	stopEngine()
 	e.WaitSaves()
-	if n := e.Dirty(); n > 0 {
+	if save {
+		n := e.Dirty()
 		if err := e.Save(); err != nil {
 			return fmt.Errorf("final save to %s: %w", path, err)
 		}
-		log.Info("saved on shutdown", "file", path, "changes", n)
+		log.Info("DB saved on disk", "file", path, "changes", n)
 	}
+	log.Info("photon is now ready to exit, bye bye...")
 	return nil
 }
 
-// parseSaveInterval accepts a Go duration ("30s", "5m") or whole seconds;
-// "0" or "" disables scheduled saves.
-func parseSaveInterval(s string) (time.Duration, error) {
-	if s == "" || s == "0" {
-		return 0, nil
+func signalName(sig os.Signal) string {
+	if sig == os.Interrupt {
+		return "SIGINT"
 	}
-	if n, err := strconv.Atoi(s); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second, nil
+	return "SIGTERM"
+}
+
+// listener is one address serve listens on.
+type listener struct {
+	net.Listener
+	tls bool
+}
+
+// listen opens a listener for every bind address on port, and, when
+// tlsPort is not 0, a TLS listener for every address on it. Port 0 picks
+// a free port, the same one for every address, unless tlsPort is set:
+// then it means no plain TCP, as in Redis. An address marked optional
+// with a leading "-" is skipped when the machine does not have it.
+func listen(log *slog.Logger, bind []string, port, tlsPort int, tlsConfig *tls.Config) ([]listener, error) {
+	var lns []listener
+	fail := func(err error) ([]listener, error) {
+		for _, ln := range lns {
+			ln.Close()
+		}
+		return nil, err
 	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("%q is not a duration such as 30s or 5m, or 0 to disable", s)
+	type target struct {
+		port int
+		tls  bool
 	}
-	return d, nil
+	var targets []target
+	if port != 0 || tlsPort == 0 {
+		targets = append(targets, target{port, false})
+	}
+	if tlsPort != 0 {
+		targets = append(targets, target{tlsPort, true})
+	}
+	for _, t := range targets {
+		p := t.port
+		for _, addr := range bind {
+			host, optional := strings.CutPrefix(addr, "-")
+			switch host {
+			case "*":
+				host = "0.0.0.0"
+			case "::*":
+				host = "::"
+			}
+			ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p)))
+			if err != nil {
+				if optional && (errors.Is(err, syscall.EADDRNOTAVAIL) || errors.Is(err, syscall.EAFNOSUPPORT) || errors.Is(err, syscall.EPROTONOSUPPORT)) {
+					log.Info("skipping an optional bind address", "addr", host, "err", err)
+					continue
+				}
+				return fail(err)
+			}
+			p = ln.Addr().(*net.TCPAddr).Port
+			if t.tls {
+				ln = tls.NewListener(ln, tlsConfig)
+			}
+			lns = append(lns, listener{ln, t.tls})
+		}
+	}
+	if len(lns) == 0 {
+		return fail(fmt.Errorf("none of the bind addresses %q is available: configured to not listen anywhere", strings.Join(bind, " ")))
+	}
+	return lns, nil
 }
