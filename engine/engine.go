@@ -14,6 +14,8 @@ const RedisVersion = "7.0.15"
 
 // Journal receives every write command that changed data, in execution
 // order, while the write lock is held. The append-only file satisfies it.
+// Append must copy what it keeps of args: they may be the caller's read
+// buffer, reused for the next command.
 type Journal interface {
 	Append(db int, args [][]byte) error
 }

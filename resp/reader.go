@@ -48,6 +48,14 @@ type Reader struct {
 	MaxInline    int   // longest inline command or size header, in bytes, without its newline
 	MaxMultibulk int64 // most elements accepted in one array
 
+	// Borrow makes ReadCommand lend its arguments instead of giving them:
+	// they point into the Reader's own buffers and are valid only until
+	// the next read. A server that executes each command before reading
+	// the next, and whose commands copy what they keep, reads without
+	// allocating.
+	Borrow bool
+
+	args    [][]byte // reused for the arguments when Borrow is set
 	br      *bufio.Reader
 	line    []byte // a line that did not fit in br's buffer, accumulated
 	scratch []byte // argument bytes of the command being read
@@ -163,6 +171,18 @@ func (r *Reader) fastMultibulk() (args [][]byte, ok bool) {
 		r.spans = spans // kept even when a later argument is incomplete
 		total += int(n)
 		pos = j + 2 + int(n) + 2
+	}
+	if r.Borrow {
+		// The arguments stay where they are in br's buffer: Discard only
+		// moves the read position, and nothing refills the buffer before
+		// the next read.
+		args = r.args[:0]
+		for _, s := range spans {
+			args = append(args, buf[s.off:s.off+s.n:s.off+s.n])
+		}
+		r.args = args
+		r.br.Discard(pos)
+		return args, true
 	}
 	data := make([]byte, total)
 	args = make([][]byte, len(spans))
@@ -366,6 +386,16 @@ func (r *Reader) splitArgs(line []byte) error {
 // takeArgs copies the arguments collected in r.scratch and r.ends into one
 // fresh slice and returns them.
 func (r *Reader) takeArgs() [][]byte {
+	if r.Borrow && cap(r.scratch) <= keepScratch {
+		args := r.args[:0]
+		start := 0
+		for _, end := range r.ends {
+			args = append(args, r.scratch[start:end:end])
+			start = end
+		}
+		r.args = args
+		return args
+	}
 	var data []byte
 	if cap(r.scratch) > keepScratch {
 		// A large buffer is handed over rather than copied and kept: it

@@ -13,9 +13,11 @@ import (
 	"github.com/photondb/photon/resp"
 )
 
-// readers builds Readers over the same input in two ways: a normal one,
+// readers builds Readers over the same input in four ways: a normal one,
 // where whole commands usually sit in the buffer, and one with the smallest
-// buffer fed a byte at a time, where every value arrives in pieces.
+// buffer fed a byte at a time, where every value arrives in pieces; each
+// giving its arguments, or lending them (Borrow). readCommands copies each
+// command before the next read, as a borrower must.
 var readers = []struct {
 	name string
 	new  func(in string) *resp.Reader
@@ -23,6 +25,16 @@ var readers = []struct {
 	{"buffered", func(in string) *resp.Reader { return resp.NewReader(strings.NewReader(in)) }},
 	{"byte at a time", func(in string) *resp.Reader {
 		return resp.NewReaderSize(iotest.OneByteReader(strings.NewReader(in)), 16)
+	}},
+	{"buffered, borrowing", func(in string) *resp.Reader {
+		r := resp.NewReader(strings.NewReader(in))
+		r.Borrow = true
+		return r
+	}},
+	{"byte at a time, borrowing", func(in string) *resp.Reader {
+		r := resp.NewReaderSize(iotest.OneByteReader(strings.NewReader(in)), 16)
+		r.Borrow = true
+		return r
 	}},
 }
 
@@ -303,6 +315,9 @@ func TestReader_Limits(t *testing.T) {
 // one does not overwrite the next.
 func TestReader_ArgumentsBelongToCaller(t *testing.T) {
 	for _, rd := range readers {
+		if strings.HasSuffix(rd.name, "borrowing") {
+			continue // a borrower's arguments last only until the next read
+		}
 		t.Run(rd.name, func(t *testing.T) {
 			r := rd.new("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\nSET a b\r\n*1\r\n$4\r\nXXXX\r\n")
 			first, err := r.ReadCommand()
@@ -701,6 +716,26 @@ func equalArgs(a, b [][]byte) bool {
 		}
 	}
 	return true
+}
+
+// Ensure that a borrowing Reader reads a buffered command without
+// allocating.
+func TestReader_BorrowAllocs(t *testing.T) {
+	for _, in := range []string{
+		"*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n",
+		"SET key \"a value\"\r\n",
+	} {
+		r := resp.NewReader(&infiniteReader{data: []byte(in)})
+		r.Borrow = true
+		allocs := testing.AllocsPerRun(1000, func() {
+			if args, err := r.ReadCommand(); err != nil || string(args[2]) == "" {
+				t.Fatal(err, args)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%q: %v allocations per command, want 0", in, allocs)
+		}
+	}
 }
 
 func BenchmarkReader_ReadCommand(b *testing.B) {

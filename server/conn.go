@@ -143,6 +143,9 @@ func (c *conn) serve() {
 	c.sess = sess
 	c.r = resp.NewReader(c)
 	c.r.MaxBulk = c.srv.opts.MaxBulk
+	// Each command runs before the next is read and engine.Exec keeps no
+	// argument, so the arguments can point into the read buffer.
+	c.r.Borrow = true
 	c.w = resp.NewWriter(c.nc)
 	c.ready.Store(true)
 	c.handle()
