@@ -67,7 +67,7 @@ func cmdHmget(db *DB, args [][]byte) (Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Reply, len(args)-2)
+	out := make(Bulks, len(args)-2)
 	for i, f := range args[2:] {
 		if h == nil {
 			continue
@@ -140,7 +140,7 @@ func hashReply(db *DB, key []byte, fields, values bool) (Reply, error) {
 	if fields && values {
 		n *= 2
 	}
-	out := make([]Reply, 0, n)
+	out := make([][]byte, 0, n)
 	if ok {
 		h.each(func(f, v []byte) bool {
 			if fields {
@@ -153,7 +153,7 @@ func hashReply(db *DB, key []byte, fields, values bool) (Reply, error) {
 		})
 	}
 	if fields && values {
-		return Map(out), nil
+		return BulkMap(out), nil
 	}
-	return out, nil
+	return Bulks(out), nil
 }

@@ -35,7 +35,7 @@ func cmdType(db *DB, args [][]byte) (Reply, error) {
 func cmdKeys(db *DB, args [][]byte) (Reply, error) {
 	pattern := args[1]
 	all := len(pattern) == 1 && pattern[0] == '*'
-	out := []Reply{}
+	out := Bulks{}
 	db.ks.keys.each(func(k []byte, _ value) bool {
 		if !db.expired(str(k)) && (all || matchGlob(pattern, k, false)) {
 			out = append(out, k)

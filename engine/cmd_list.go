@@ -73,7 +73,7 @@ func pop(db *DB, args [][]byte, front bool) (Reply, error) {
 		db.changed(1)
 	} else {
 		n := min(int(count), l.len())
-		out := make([]Reply, n)
+		out := make(Bulks, n)
 		for i := range out {
 			out[i] = take()
 		}
@@ -123,13 +123,13 @@ func cmdLrange(db *DB, args [][]byte) (Reply, error) {
 	}
 	l, ok, err := db.getList(args[1])
 	if err != nil || !ok {
-		return []Reply{}, err
+		return Bulks{}, err
 	}
 	lo, hi, ok := clampRange(start, stop, int64(l.len()))
 	if !ok {
-		return []Reply{}, nil
+		return Bulks{}, nil
 	}
-	out := make([]Reply, hi-lo+1)
+	out := make(Bulks, hi-lo+1)
 	for i := range out {
 		out[i] = l.at(int(lo) + i)
 	}

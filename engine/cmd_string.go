@@ -141,7 +141,7 @@ func cmdSet(db *DB, args [][]byte) (Reply, error) {
 }
 
 func cmdMget(db *DB, args [][]byte) (Reply, error) {
-	out := make([]Reply, len(args)-1)
+	out := make(Bulks, len(args)-1)
 	for i, k := range args[1:] {
 		v, ok := db.lookupRead(k)
 		if ok && v.obj == nil {

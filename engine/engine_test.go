@@ -64,8 +64,23 @@ func render(r engine.Reply, unordered bool) string {
 		return renderList(r, unordered)
 	case engine.Set:
 		return renderList(r, true)
+	case engine.Bulks:
+		return renderList(bulks(r), unordered)
+	case engine.BulkMap:
+		return renderList(bulks(r), unordered)
 	}
 	return fmt.Sprintf("?%T", r)
+}
+
+// bulks turns an array of bulk strings into replies, nil into a null.
+func bulks(bs [][]byte) []engine.Reply {
+	out := make([]engine.Reply, len(bs))
+	for i, b := range bs {
+		if b != nil {
+			out[i] = b
+		}
+	}
+	return out
 }
 
 func renderList(rs []engine.Reply, sorted bool) string {

@@ -8,6 +8,8 @@ package engine
 //	[]byte       bulk string
 //	int64        integer
 //	[]Reply      array
+//	Bulks        array of bulk strings, a nil element being a null bulk
+//	BulkMap      map of bulk strings: field, value, field, value...
 //	NullArray    null array (*-1, or _ in RESP3)
 //	Double       double (a bulk string in RESP2)
 //	Map          map of key, value pairs (a flat array in RESP2)
@@ -20,6 +22,14 @@ package engine
 // A Reply never aliases memory that another command may change after Exec
 // returns: values are replaced, not mutated in place, or copied.
 type Reply any
+
+// Bulks is an array of bulk strings, as LRANGE and MGET answer; a nil
+// element is a null bulk string. It spares a []Reply of boxed elements.
+type Bulks [][]byte
+
+// BulkMap is a map whose keys and values are bulk strings, as HGETALL
+// answers: field, value, field, value... A RESP2 client sees a flat array.
+type BulkMap [][]byte
 
 // Status is a simple string reply, such as OK or PONG.
 type Status string

@@ -88,7 +88,7 @@ func normalizeAdmin(args []string, v resp.Value) string {
 	case strings.EqualFold(args[0], "CLIENT") && len(args) == 2 && strings.EqualFold(args[1], "ID") && v.Kind == resp.Integer:
 		return "<id>"
 	case strings.EqualFold(args[0], "CONFIG") && v.Kind == resp.Array:
-		return normalize("HGETALL", v)
+		return sortedPairs(v)
 	}
 	return idField.ReplaceAllString(got, `"id" <id>`)
 }

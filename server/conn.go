@@ -382,6 +382,10 @@ func replySize(r engine.Reply) int64 {
 		return overhead + int64(len(r.Msg))
 	case []engine.Reply:
 		return overhead + sumSizes(r)
+	case engine.Bulks:
+		return overhead + bulkSizes(r)
+	case engine.BulkMap:
+		return overhead + bulkSizes(r)
 	case engine.Map:
 		return overhead + sumSizes(r)
 	case engine.Set:
@@ -390,6 +394,14 @@ func replySize(r engine.Reply) int64 {
 		return overhead + sumSizes(r)
 	}
 	return overhead
+}
+
+func bulkSizes(bs [][]byte) int64 {
+	var n int64
+	for _, b := range bs {
+		n += 16 + int64(len(b))
+	}
+	return n
 }
 
 func sumSizes(rs []engine.Reply) int64 {

@@ -35,6 +35,12 @@ func writeReply(w *resp.Writer, r engine.Reply) {
 		for _, e := range r {
 			writeReply(w, e)
 		}
+	case engine.Bulks:
+		w.WriteArray(len(r))
+		writeBulks(w, r)
+	case engine.BulkMap:
+		w.WriteMap(len(r) / 2)
+		writeBulks(w, r)
 	case engine.NullArray:
 		w.WriteNullArray()
 	case engine.Double:
@@ -62,5 +68,15 @@ func writeReply(w *resp.Writer, r engine.Reply) {
 		// The client gets nothing, as from Redis.
 	default:
 		w.WriteError("ERR internal error: unknown reply type")
+	}
+}
+
+func writeBulks(w *resp.Writer, bs [][]byte) {
+	for _, b := range bs {
+		if b == nil {
+			w.WriteNull()
+		} else {
+			w.WriteBulk(b)
+		}
 	}
 }
