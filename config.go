@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,6 +47,7 @@ type settings struct {
 	maxBulk       int64 // proto-max-bulk-len
 	outputLimits  [3]bufferLimit
 	databases     int
+	ioThreads     int
 
 	// engineLines are directives the engine registers itself
 	// (requirepass, slowlog-*), applied once the engine exists.
@@ -81,6 +83,7 @@ func defaultSettings() settings {
 		maxBulk:       server.DefaultMaxBulk,
 		outputLimits:  [3]bufferLimit{{}, {256 << 20, 64 << 20, 60}, {32 << 20, 8 << 20, 60}},
 		databases:     16,
+		ioThreads:     1,
 	}
 }
 
@@ -297,6 +300,14 @@ var directives = []directive{
 			return strings.Join(parts, " ")
 		},
 		live: func(s *settings, r *running) { r.srv.SetOutputBufferLimit(s.outputLimits[0].hard) },
+	},
+	{
+		name: "io-threads",
+		usage: "threads that run clients' commands (GOMAXPROCS); Redis's default, 1, leaves the other cores " +
+			"to the clients and to background saves, which get one more thread while they run",
+		def: "1",
+		set: intSetter(1, 128, func(s *settings, n int64) { s.ioThreads = int(n) }),
+		get: func(s *settings) string { return strconv.Itoa(runtime.GOMAXPROCS(0)) },
 	},
 	{
 		name:  "databases",

@@ -753,3 +753,18 @@ func BenchmarkExec_Admin(b *testing.B) {
 		})
 	}
 }
+
+// Ensure that a background save tells Options.Background when it starts
+// and when it ends, so the process can lend it a thread.
+func TestBGSave_Background(t *testing.T) {
+	events := make(chan bool, 2)
+	e := engine.New(engine.Options{Snapshotter: nopSnapshotter{}, Background: func(running bool) { events <- running }})
+	s := e.NewSession()
+	if got := exec(t, e, s, "BGSAVE"); got != "Background saving started" {
+		t.Fatalf("BGSAVE = %s", got)
+	}
+	e.WaitSaves()
+	if a, b := <-events, <-events; !a || b {
+		t.Errorf("Background called with %v then %v, want true then false", a, b)
+	}
+}

@@ -212,9 +212,15 @@ func (e *Engine) bgsaveLocked() error {
 	dirty := e.dirty.Load()
 	s := e.snapshot()
 	e.saveDone.Add(1)
+	if e.opts.Background != nil {
+		e.opts.Background(true)
+	}
 	go func() {
 		defer e.saveDone.Done()
 		defer e.saving.Store(false)
+		if e.opts.Background != nil {
+			defer e.opts.Background(false)
+		}
 		if err := e.snap.Save(s); err != nil {
 			e.lastBgErr.Store(&err)
 			e.log.Error("background save failed", "err", err)

@@ -39,6 +39,9 @@ type Options struct {
 	// accepting, finish in-flight commands, save when save is true, exit.
 	// It must return at once; nil means SHUTDOWN is refused.
 	Shutdown func(save bool) error
+	// Background, when set, is told when a background save starts
+	// (running true) and ends, so the process can give it resources.
+	Background func(running bool)
 }
 
 // Engine is the database: numbered keyspaces, the lock that makes every
