@@ -228,14 +228,22 @@ func (e *Engine) expireSlice(i int) (deleted int, more bool) {
 
 // Run reclaims expired keys that nobody reads, ten times a second, until
 // ctx is done.
+//
+// It also keeps the coarse clock that commands read instead of the real
+// one, refreshing it every millisecond.
 func (e *Engine) Run(ctx context.Context) {
-	t := time.NewTicker(100 * time.Millisecond)
-	defer t.Stop()
+	defer e.clock.Store(0)
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	cron := time.NewTicker(100 * time.Millisecond)
+	defer cron.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-tick.C:
+			e.clock.Store(e.mono())
+		case <-cron.C:
 			e.ExpireCycle()
 			e.sampleOps()
 		}

@@ -1,11 +1,23 @@
 package engine_test
 
 import (
+	"context"
 	"runtime"
 	"strconv"
 	"sync"
 	"testing"
+
+	"github.com/photondb/photon/engine"
 )
+
+// running runs the engine's background work, as shell and serve do,
+// until the benchmark ends.
+func running(b *testing.B, e *engine.Engine) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { e.Run(ctx); close(done) }()
+	b.Cleanup(func() { cancel(); <-done })
+}
 
 // BenchmarkOriginalTable reproduces the original PhotonDB's benchmark
 // table in-process: one op is a million SETs or a million GETs of small
@@ -23,6 +35,7 @@ func BenchmarkOriginalTable(b *testing.B) {
 	getArgs := [][]byte{[]byte("GET"), nil}
 	b.Run("SET-1M", func(b *testing.B) {
 		e, s, _ := newEngine(b)
+		running(b, e)
 		b.ReportAllocs()
 		for b.Loop() {
 			for i := range keys {
@@ -35,6 +48,7 @@ func BenchmarkOriginalTable(b *testing.B) {
 	})
 	b.Run("GET-1M", func(b *testing.B) {
 		e, s, _ := newEngine(b)
+		running(b, e)
 		for i := range keys {
 			setArgs[1], setArgs[2] = keys[i], vals[i]
 			e.Exec(s, setArgs)
@@ -70,6 +84,7 @@ func BenchmarkSnapshot(b *testing.B) {
 func BenchmarkOriginalTableParallel(b *testing.B) {
 	const n = 1_000_000
 	e, s, _ := newEngine(b)
+	running(b, e)
 	keys := make([][]byte, n)
 	for i := range keys {
 		keys[i] = []byte("key:" + strconv.Itoa(i))
