@@ -151,8 +151,8 @@ func (c *conn) serve() {
 	c.handle()
 }
 
-// handle runs the client's commands: read as many as are buffered,
-// execute each, and flush the replies once the input is drained.
+// handle runs the client's commands: read as many as are buffered and
+// execute each; Read flushes the replies before it waits for input.
 func (c *conn) handle() {
 	s, r, w, sess := c.srv, c.r, c.w, c.sess
 	for {
@@ -177,11 +177,8 @@ func (c *conn) handle() {
 			w.Flush()
 			return
 		}
-		if r.Buffered() == 0 {
-			if err := w.Flush(); err != nil {
-				return
-			}
-		}
+		// Replies are flushed by Read, when the next command needs input
+		// that has not arrived.
 	}
 }
 
@@ -218,6 +215,14 @@ func (c *conn) Read(p []byte) (int, error) {
 		}
 		if c.srv.draining.Load() {
 			return 0, errShutdown
+		}
+		// Replies go out before the goroutine waits for more input, also
+		// when the input ends in the middle of a command: pipelined
+		// replies are flushed once per batch, and never held back.
+		if c.w.Buffered() > 0 {
+			if err := c.w.Flush(); err != nil {
+				return 0, err
+			}
 		}
 		n, err := c.nc.Read(p)
 		if n > 0 {

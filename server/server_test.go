@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"sort"
@@ -401,4 +402,29 @@ var compatScripts = []struct {
 		"FLUSHDB ASYNC", "FLUSHDB SYNC", "FLUSHDB x", "FLUSHALL a b", "FLUSHALL", "SELECT 0",
 		"COMMAND FOO", "COMMAND INFO nosuchcmd", "HELLO 4", "HELLO x", "HELLO 2 FOO",
 	}},
+}
+
+// Ensure that the replies to complete commands are sent even when the
+// input ends in the middle of the next command.
+func TestServer_RepliesBeforePartialCommand(t *testing.T) {
+	_, addr := startPhoton(t, engine.Options{})
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(c, "PING\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\n*1\r\n$4\r\nPI"); err != nil {
+		t.Fatal(err)
+	}
+	r := bufio.NewReader(c)
+	want := "+PONG\r\n$2\r\nhi\r\n"
+	got := make([]byte, len(want))
+	if _, err := io.ReadFull(r, got); err != nil || string(got) != want {
+		t.Fatalf("replies before the partial command: %q, %v; want %q", got, err, want)
+	}
+	io.WriteString(c, "NG\r\n")
+	if line, err := r.ReadString('\n'); err != nil || line != "+PONG\r\n" {
+		t.Fatalf("reply to the completed command: %q, %v", line, err)
+	}
 }
