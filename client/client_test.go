@@ -4,9 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -15,6 +12,7 @@ import (
 	"time"
 
 	"github.com/photondb/photon/client"
+	"github.com/photondb/photon/internal/redistest"
 	"github.com/photondb/photon/resp"
 )
 
@@ -326,46 +324,9 @@ func TestDial_Refused(t *testing.T) {
 	}
 }
 
-// startRedis starts a redis-server on a free loopback port for the test
-// and returns its address. It skips the test when redis-server is not
-// installed, unless PHOTON_REQUIRE_TOOLS=1.
+// startRedis starts a real redis-server for the test and returns its
+// address (see internal/redistest).
 func startRedis(tb testing.TB) string {
 	tb.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("PHOTON_REQUIRE_TOOLS") == "1" {
-			tb.Fatal("redis-server not found and PHOTON_REQUIRE_TOOLS=1")
-		}
-		tb.Skip("redis-server not installed")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	dir := tb.TempDir()
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", dir,
-		"--logfile", filepath.Join(dir, "redis.log"))
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		conn, err := net.Dial("tcp", addr)
-		if err == nil {
-			conn.Close()
-			return addr
-		}
-		if time.Now().After(deadline) {
-			tb.Fatalf("redis-server did not start on %s: %v", addr, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	return redistest.Start(tb, "").Addr
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/photondb/photon/engine"
+	"github.com/photondb/photon/internal/redistest"
 	"github.com/photondb/photon/persist"
 )
 
@@ -29,12 +30,7 @@ const fixtureDir = "../testdata/rdb"
 func needTools(t testing.TB, names ...string) {
 	t.Helper()
 	for _, n := range names {
-		if _, err := exec.LookPath(n); err != nil {
-			if os.Getenv("PHOTON_REQUIRE_TOOLS") == "1" {
-				t.Fatalf("%s is not on PATH, and PHOTON_REQUIRE_TOOLS=1", n)
-			}
-			t.Skipf("%s is not on PATH: skipping the comparison with real Redis", n)
-		}
+		redistest.Tool(t, n)
 	}
 }
 
@@ -135,61 +131,18 @@ func (rc *redisConn) read() (any, error) {
 	return nil, fmt.Errorf("bad reply line %q", line)
 }
 
-// startRedis runs a redis-server of its own on a free loopback port with
-// dir/dbfile as its RDB file, and stops it, by its PID, when the test
-// ends.
+// startRedis runs a redis-server of its own (internal/redistest) with
+// dir/dbfile as its RDB file and returns a connection to it; both end
+// with the test.
 func startRedis(t testing.TB, dir, dbfile string, args ...string) *redisConn {
 	t.Helper()
-	needTools(t, "redis-server")
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	srv := redistest.Start(t, dir, append([]string{"--dbfilename", dbfile, "--enable-debug-command", "local"}, args...)...)
+	c, err := net.DialTimeout("tcp", srv.Addr, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	l.Close()
-	_, port, _ := net.SplitHostPort(addr)
-	argv := append([]string{"--port", port, "--bind", "127.0.0.1", "--dir", dir, "--dbfilename", dbfile,
-		"--save", "", "--appendonly", "no", "--daemonize", "no", "--enable-debug-command", "local"}, args...)
-	cmd := exec.Command("redis-server", argv...)
-	var log bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	stop := func() {
-		cmd.Process.Kill()
-		<-done
-	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		select {
-		case err := <-done:
-			t.Fatalf("redis-server exited (%v):\n%s", err, log.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			stop()
-			t.Fatalf("redis-server did not come up on %s:\n%s", addr, log.String())
-		}
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err != nil {
-			time.Sleep(20 * time.Millisecond)
-			continue
-		}
-		rc := &redisConn{t: t, c: c, r: bufio.NewReader(c), w: bufio.NewWriter(c)}
-		if v, err := rc.do("PING"); err != nil || v != "PONG" {
-			c.Close()
-			time.Sleep(20 * time.Millisecond)
-			continue
-		}
-		t.Cleanup(func() {
-			c.Close()
-			stop()
-		})
-		return rc
-	}
+	t.Cleanup(func() { c.Close() })
+	return &redisConn{t: t, c: c, r: bufio.NewReader(c), w: bufio.NewWriter(c)}
 }
 
 // populate writes data into a real Redis.

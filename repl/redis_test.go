@@ -1,17 +1,13 @@
 package repl_test
 
 import (
-	"bytes"
 	"net"
-	"os"
 	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/photondb/photon/client"
+	"github.com/photondb/photon/internal/redistest"
 	"github.com/photondb/photon/repl"
 )
 
@@ -20,7 +16,7 @@ import (
 // client and Format, and once through redis-cli --no-raw and --raw, over
 // RESP2 and RESP3 (redis-cli -3).
 func TestFormat_RedisCLI(t *testing.T) {
-	cli := lookTool(t, "redis-cli")
+	cli := redistest.Tool(t, "redis-cli")
 	addr := startRedis(t)
 	_, port, _ := net.SplitHostPort(addr)
 
@@ -126,53 +122,9 @@ func TestFormat_RedisCLI(t *testing.T) {
 	}
 }
 
-// lookTool returns the path of an installed program. Without it the test
-// is skipped, or fails when PHOTON_REQUIRE_TOOLS=1.
-func lookTool(tb testing.TB, name string) string {
-	tb.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("PHOTON_REQUIRE_TOOLS") == "1" {
-			tb.Fatalf("%s not found and PHOTON_REQUIRE_TOOLS=1", name)
-		}
-		tb.Skipf("%s not installed", name)
-	}
-	return path
-}
-
-// startRedis starts a redis-server with DEBUG enabled on a free loopback
-// port for the test and returns its address.
+// startRedis starts a real redis-server with DEBUG enabled for the test
+// and returns its address (see internal/redistest).
 func startRedis(tb testing.TB) string {
 	tb.Helper()
-	bin := lookTool(tb, "redis-server")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
-	dir := tb.TempDir()
-	cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-		"--dir", dir, "--logfile", filepath.Join(dir, "redis.log"), "--enable-debug-command", "yes")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	addr := net.JoinHostPort("127.0.0.1", port)
-	for deadline := time.Now().Add(5 * time.Second); ; {
-		conn, err := net.Dial("tcp", addr)
-		if err == nil {
-			conn.Close()
-			return addr
-		}
-		if time.Now().After(deadline) {
-			tb.Fatalf("redis-server did not start on %s: %v %s", addr, err, stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	return redistest.Start(tb, "", "--enable-debug-command", "yes").Addr
 }

@@ -68,7 +68,7 @@ func Start(t testing.TB, dir string, extra ...string) *Server {
 			t.Fatalf("start redis-server: %v", err)
 		}
 		s := &Server{Addr: "127.0.0.1:" + strconv.Itoa(port), Dir: dir, cmd: cmd}
-		if s.waitReady(5 * time.Second) {
+		if s.waitReady(20 * time.Second) {
 			t.Cleanup(s.Stop)
 			return s
 		}
