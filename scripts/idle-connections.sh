@@ -35,38 +35,9 @@ if [ "$soft" != unlimited ] && [ "$soft" -lt "$need" ]; then
 	ulimit -n "$need"
 fi
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-	for pid in "${pids[@]}"; do
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-freeport() {
-	local port
-	while :; do
-		port=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-			echo "$port"
-			return
-		fi
-	done
-}
-
-waitping() {
-	for _ in $(seq 100); do
-		[ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ] && return
-		sleep 0.1
-	done
-	echo "idle-connections.sh: nothing answers on port $1; the servers' logs:" >&2
-	tail -n 20 "$work"/*.log >&2 || true
-	exit 1
-}
+script=idle-connections.sh
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
