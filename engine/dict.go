@@ -433,3 +433,34 @@ func uvarintLen(x uint64) int {
 
 // bytesOf views s as bytes without copying, for lookups only.
 func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// prefetch touches the slots, then the records, that the first argument
+// of each command in cmds would find: the loads do not depend on one
+// another, so the processor waits for their cache misses together
+// instead of one command at a time. It changes nothing, so it may run
+// under the read lock; it returns a sum of what it loaded, which the
+// caller keeps so that the loads are not optimized away.
+func (d *dict) prefetch(cmds [][][]byte) uint64 {
+	const most = 16
+	var at [most]uint64
+	n := 0
+	mask := uint64(len(d.slots) - 1)
+	var sink uint64
+	for _, args := range cmds {
+		if n == most {
+			break
+		}
+		if len(args) < 2 {
+			continue
+		}
+		at[n] = d.hash(args[1]) & mask
+		sink += d.slots[at[n]].hash
+		n++
+	}
+	for _, i := range at[:n] {
+		if s := d.slots[i]; s.hash > slotDeleted {
+			sink += uint64(d.segs[s.ref>>32][uint32(s.ref)])
+		}
+	}
+	return sink
+}

@@ -176,6 +176,10 @@ type Session struct {
 
 	lastCmd *Command // the last command without subcommands, for resolve
 
+	batchReplies []Reply // reused by ExecBatch
+	batchErrs    []error
+	sink         uint64 // what ExecBatch's prefetch loaded; only kept
+
 	created  int64        // Engine.mono when the session began
 	last     atomic.Int64 // the last command: Engine.mono in milliseconds << 16 | its callNames index
 	monitor  atomic.Bool  // MONITOR is on
@@ -271,12 +275,79 @@ func (s *Session) PushMode() bool { return s.monitor.Load() }
 // As Redis does, Exec refuses an unknown command or subcommand and a
 // wrong argument count first, then a client that has not authenticated.
 func (e *Engine) Exec(s *Session, args [][]byte) (Reply, error) {
+	cmd, call, flags, err := e.check(s, args)
+	if err != nil {
+		return nil, err
+	}
+	if flags&Write == 0 {
+		e.mu.RLock()
+		defer e.mu.RUnlock()
+	} else {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+	}
+	return e.run(s, cmd, call, flags, args)
+}
+
+// ExecBatch runs a client's pipelined commands in order, as Exec would
+// one by one, and passes each reply to out, after releasing the lock; it
+// stops after a command that makes the session quit. Consecutive
+// commands that take the same lock run under one acquisition of it, as
+// Redis runs all of a client's buffered commands before it serves
+// another client, and the slots and records of their keys are fetched
+// into the cache together before the first runs, so that their cache
+// misses overlap instead of following one another.
+func (e *Engine) ExecBatch(s *Session, cmds [][][]byte, out func(Reply, error)) {
+	for i := 0; i < len(cmds) && !s.quit; {
+		cmd, call, flags, err := e.check(s, cmds[i])
+		if err != nil {
+			out(nil, err)
+			i++
+			continue
+		}
+		write := flags&Write != 0
+		if write {
+			e.mu.Lock()
+		} else {
+			e.mu.RLock()
+		}
+		s.sink += e.dbs[s.db].keys.prefetch(cmds[i:])
+		replies, errs := s.batchReplies[:0], s.batchErrs[:0]
+		for {
+			r, err := e.run(s, cmd, call, flags, cmds[i])
+			replies, errs = append(replies, r), append(errs, err)
+			i++
+			if i == len(cmds) || s.quit || len(replies) == maxBatchRun {
+				break
+			}
+			var cerr error
+			if cmd, call, flags, cerr = e.check(s, cmds[i]); cerr != nil || (flags&Write != 0) != write {
+				break // checked again, outside the lock, by the next run
+			}
+		}
+		if write {
+			e.mu.Unlock()
+		} else {
+			e.mu.RUnlock()
+		}
+		for j := range replies {
+			out(replies[j], errs[j])
+			replies[j], errs[j] = nil, nil
+		}
+		s.batchReplies, s.batchErrs = replies, errs
+	}
+}
+
+// maxBatchRun bounds how many commands of one client run under one
+// acquisition of the lock, so that others wait at most that long.
+const maxBatchRun = 64
+
+// check resolves a command and decides whether the session may run it.
+func (e *Engine) check(s *Session, args [][]byte) (cmd *Command, call uint16, flags Flag, err error) {
 	if len(args) == 0 {
-		return nil, errUnknownCommand([][]byte{nil})
+		return nil, 0, 0, errUnknownCommand([][]byte{nil})
 	}
 	cmd, sub, err := s.resolve(args)
-	call := uint16(0)
-	flags := Flag(0)
 	switch {
 	case sub != nil:
 		call, flags = sub.call, cmd.Flags|sub.Flags
@@ -292,14 +363,25 @@ func (e *Engine) Exec(s *Session, args [][]byte) (Reply, error) {
 	}
 	if err != nil {
 		s.ran(call, e.coarse())
-		return nil, err
 	}
+	return cmd, call, flags, err
+}
+
+// run runs a checked command; the caller holds the lock its flags ask
+// for. A write that changed data is journaled.
+func (e *Engine) run(s *Session, cmd *Command, call uint16, flags Flag, args [][]byte) (Reply, error) {
 	s.counters.commands.Add(1)
-	var r Reply
-	if flags&Write == 0 {
-		r, err = e.execRead(s, cmd, call, flags, args)
-	} else {
-		r, err = e.execWrite(s, cmd, call, flags, args)
+	write := flags&Write != 0
+	var before int64
+	db := s.db
+	if write {
+		before = e.dirty.Load()
+	}
+	r, err := e.call(s, cmd, call, flags, args, write)
+	if write && err == nil && e.journal != nil && e.dirty.Load() != before {
+		if jerr := e.journal.Append(db, args); jerr != nil {
+			e.log.Error("journal append failed", "command", cmd.Name, "err", jerr)
+		}
 	}
 	if s.db != s.view.db || s.proto != s.view.proto {
 		s.publish()
@@ -310,9 +392,6 @@ func (e *Engine) Exec(s *Session, args [][]byte) (Reply, error) {
 	return r, err
 }
 
-// resolve finds the command args names, and its subcommand for a
-// container, checking the argument count. cmd is nil when the command or
-// subcommand is unknown.
 // resolve is resolve with a one-entry cache of the session's last plain
 // command: clients repeat commands, and comparing a name is cheaper than
 // hashing it.
@@ -345,26 +424,6 @@ func resolve(args [][]byte) (cmd *Command, sub *Subcommand, err error) {
 		return cmd, sub, errWrongArgs(cmd.Name + "|" + sub.Name)
 	}
 	return cmd, sub, nil
-}
-
-func (e *Engine) execRead(s *Session, cmd *Command, call uint16, flags Flag, args [][]byte) (Reply, error) {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	return e.call(s, cmd, call, flags, args, false)
-}
-
-func (e *Engine) execWrite(s *Session, cmd *Command, call uint16, flags Flag, args [][]byte) (Reply, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	before := e.dirty.Load()
-	db := s.db
-	r, err := e.call(s, cmd, call, flags, args, true)
-	if err == nil && e.journal != nil && e.dirty.Load() != before {
-		if jerr := e.journal.Append(db, args); jerr != nil {
-			e.log.Error("journal append failed", "command", cmd.Name, "err", jerr)
-		}
-	}
-	return r, err
 }
 
 // call runs a command's handler with the lock held, records it as the

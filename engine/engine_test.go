@@ -472,3 +472,39 @@ func TestHash_OrderAndConversion(t *testing.T) {
 		}
 	}
 }
+
+// Ensure that ExecBatch answers a pipeline exactly as Exec answers its
+// commands one by one: errors, a change of database, writes seen by the
+// reads after them, and QUIT ending the batch.
+func TestExecBatch_MatchesExec(t *testing.T) {
+	lines := []string{
+		"SET a 1", "GET a", "INCR a", "NOSUCH x", "GET", "LPUSH l x y", "LRANGE l 0 -1", "SELECT 2", "GET a",
+		"SET a 2", "SELECT 0", "MGET a b", "HSET h f v", "HGETALL h", "DEL a", "EXISTS a", "PING", "QUIT", "SET after quit",
+	}
+	var cmds [][][]byte
+	for _, l := range lines {
+		var args [][]byte
+		for _, w := range strings.Fields(l) {
+			args = append(args, []byte(w))
+		}
+		cmds = append(cmds, args)
+	}
+	e1, s1, _ := newEngine(t)
+	var want []string
+	for _, args := range cmds {
+		r, err := e1.Exec(s1, args)
+		want = append(want, fmt.Sprint(render(r, false), err))
+		if s1.Quitting() {
+			break
+		}
+	}
+	e2, s2, _ := newEngine(t)
+	var got []string
+	e2.ExecBatch(s2, cmds, func(r engine.Reply, err error) { got = append(got, fmt.Sprint(render(r, false), err)) })
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("ExecBatch:\n%s\nExec one by one:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(got) != len(lines)-1 {
+		t.Errorf("%d replies, want %d: QUIT ends the batch", len(got), len(lines)-1)
+	}
+}

@@ -112,3 +112,43 @@ func BenchmarkOriginalTableParallel(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkOriginalTablePipelined runs the million SETs and GETs as a
+// client pipelining 16 commands at a time would have them run, through
+// ExecBatch, as the server runs redis-benchmark -P 16.
+func BenchmarkOriginalTablePipelined(b *testing.B) {
+	const n, depth = 1_000_000, 16
+	sets := make([][][]byte, n)
+	gets := make([][][]byte, n)
+	for i := range sets {
+		k := []byte("key:" + strconv.Itoa(i))
+		sets[i] = [][]byte{[]byte("SET"), k, []byte("value:" + strconv.Itoa(i))}
+		gets[i] = [][]byte{[]byte("GET"), k}
+	}
+	pipeline := func(b *testing.B, e *engine.Engine, s *engine.Session, cmds [][][]byte) {
+		for i := 0; i < len(cmds); i += depth {
+			e.ExecBatch(s, cmds[i:min(i+depth, len(cmds))], func(r engine.Reply, err error) {
+				if err != nil || r == nil {
+					b.Fatal(err, r)
+				}
+			})
+		}
+	}
+	b.Run("SET-1M", func(b *testing.B) {
+		e, s, _ := newEngine(b)
+		running(b, e)
+		b.ReportAllocs()
+		for b.Loop() {
+			pipeline(b, e, s, sets)
+		}
+	})
+	b.Run("GET-1M", func(b *testing.B) {
+		e, s, _ := newEngine(b)
+		running(b, e)
+		pipeline(b, e, s, sets)
+		b.ReportAllocs()
+		for b.Loop() {
+			pipeline(b, e, s, gets)
+		}
+	})
+}

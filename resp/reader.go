@@ -55,7 +55,8 @@ type Reader struct {
 	// allocating.
 	Borrow bool
 
-	args    [][]byte // reused for the arguments when Borrow is set
+	args    [][]byte   // reused for the arguments when Borrow is set
+	batch   [][][]byte // reused by ReadCommands
 	br      *bufio.Reader
 	line    []byte // a line that did not fit in br's buffer, accumulated
 	scratch []byte // argument bytes of the command being read
@@ -137,6 +138,46 @@ func (r *Reader) ReadCommand() ([][]byte, error) {
 			return args, err
 		}
 	}
+}
+
+// ReadCommands reads one command as ReadCommand does, waiting for it if
+// need be, then every further command that already lies whole in the
+// buffer, up to max commands in all, without waiting for more input: a
+// client's pipeline, as far as it has arrived. The commands and their
+// arguments are lent, as with Borrow (which ReadCommands requires), and
+// last until the next read.
+func (r *Reader) ReadCommands(max int) ([][][]byte, error) {
+	if !r.Borrow {
+		return nil, errors.New("resp: ReadCommands needs Borrow")
+	}
+	first, err := r.ReadCommand()
+	if err != nil {
+		return nil, err
+	}
+	r.batch = append(r.batch[:0], r.keep(0, first))
+	for len(r.batch) < max && r.br.Buffered() > 0 {
+		if b, _ := r.br.Peek(1); b[0] != '*' {
+			break // inline and partial commands wait for the next call
+		}
+		args, ok := r.fastMultibulk()
+		if !ok {
+			break
+		}
+		r.batch = append(r.batch, r.keep(len(r.batch), args))
+	}
+	return r.batch, nil
+}
+
+// keep copies the argument headers of the i'th command of a batch out of
+// r.args, which the next command reuses, into storage of its own that
+// later batches reuse. The bytes stay where they are.
+func (r *Reader) keep(i int, args [][]byte) [][]byte {
+	if i < len(r.batch[:cap(r.batch)]) {
+		if kept := r.batch[:cap(r.batch)][i]; kept != nil {
+			return append(kept[:0], args...)
+		}
+	}
+	return append([][]byte(nil), args...)
 }
 
 // fastMultibulk parses a command that lies whole in the buffer, valid and

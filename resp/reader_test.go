@@ -817,3 +817,50 @@ func FuzzReadValue(f *testing.F) {
 		}
 	})
 }
+
+// Ensure that ReadCommands reads the same commands as ReadCommand, in
+// batches of what has arrived, each batch's commands intact together.
+func TestReader_ReadCommands(t *testing.T) {
+	in := "*1\r\n$4\r\nPING\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n" +
+		"ECHO \"inline\"\r\n*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\n\r\n*0\r\n*1\r\n$4\r\nQUIT\r\n"
+	want := [][]string{{"PING"}, {"SET", "k", "v"}, {"GET", "k"}, {"ECHO", "inline"}, {"ECHO", "abc"}, {"QUIT"}}
+	for _, rd := range readers {
+		if !strings.HasSuffix(rd.name, "borrowing") {
+			continue
+		}
+		t.Run(rd.name, func(t *testing.T) {
+			r := rd.new(in)
+			var got [][]string
+			batches := 0
+			for {
+				cmds, err := r.ReadCommands(2)
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(cmds) == 0 || len(cmds) > 2 {
+					t.Fatalf("batch of %d commands", len(cmds))
+				}
+				batches++
+				for _, args := range cmds {
+					cmd := make([]string, len(args))
+					for i, a := range args {
+						cmd[i] = string(a)
+					}
+					got = append(got, cmd)
+				}
+			}
+			if !equalCommands(got, want) {
+				t.Errorf("got %q, want %q", got, want)
+			}
+			if rd.name == "buffered, borrowing" && batches != 4 {
+				t.Errorf("%d batches, want 4: [PING SET] [GET] [ECHO inline, ECHO abc] [QUIT]", batches)
+			}
+		})
+	}
+	if _, err := resp.NewReader(strings.NewReader(in)).ReadCommands(4); err == nil {
+		t.Error("ReadCommands without Borrow: no error")
+	}
+}

@@ -152,11 +152,20 @@ func (c *conn) serve() {
 }
 
 // handle runs the client's commands: read as many as are buffered and
-// execute each; Read flushes the replies before it waits for input.
+// execute them as a batch (engine.ExecBatch); Read flushes the replies
+// before it waits for input.
 func (c *conn) handle() {
 	s, r, w, sess := c.srv, c.r, c.w, c.sess
+	reply := func(rep engine.Reply, err error) {
+		w.Proto = sess.Proto()
+		if err != nil {
+			s.writeError(w, err)
+		} else {
+			writeReply(w, rep)
+		}
+	}
 	for {
-		args, err := r.ReadCommand()
+		cmds, err := r.ReadCommands(maxPipeline)
 		if err != nil {
 			c.readFailed(err)
 			return
@@ -166,13 +175,7 @@ func (c *conn) handle() {
 			w.Flush()
 			return
 		}
-		reply, err := s.eng.Exec(sess, args)
-		w.Proto = sess.Proto()
-		if err != nil {
-			s.writeError(w, err)
-		} else {
-			writeReply(w, reply)
-		}
+		s.eng.ExecBatch(sess, cmds, reply)
 		if sess.Quitting() {
 			w.Flush()
 			return
@@ -181,6 +184,10 @@ func (c *conn) handle() {
 		// that has not arrived.
 	}
 }
+
+// maxPipeline is how many of a client's pipelined commands are read and
+// run as one batch.
+const maxPipeline = 64
 
 // readFailed answers and logs what ended reading, before the connection
 // is closed.
