@@ -227,9 +227,9 @@ func incrBy(db *DB, key []byte, by int64) (Reply, error) {
 	}
 	n += by
 	if ok {
-		db.replace(key, value{str: formatInt(n)})
+		db.replace(key, db.sess.intValue(n))
 	} else {
-		db.set(key, value{str: formatInt(n)})
+		db.set(key, db.sess.intValue(n))
 	}
 	return n, nil
 }

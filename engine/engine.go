@@ -178,7 +178,8 @@ type Session struct {
 
 	batchReplies []Reply // reused by ExecBatch
 	batchErrs    []error
-	sink         uint64 // what ExecBatch's prefetch loaded; only kept
+	sink         uint64   // what ExecBatch's prefetch loaded; only kept
+	num          [20]byte // scratch for a decimal integer, see intValue
 
 	created  int64        // Engine.mono when the session began
 	last     atomic.Int64 // the last command: Engine.mono in milliseconds << 16 | its callNames index

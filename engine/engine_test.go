@@ -168,6 +168,13 @@ func TestExec_Commands(t *testing.T) {
 			{"LPUSH l a", "1"},
 			{"INCR l", "WRONGTYPE Operation against a key holding the wrong kind of value"},
 		}},
+		{"incr values do not share memory", []step{
+			{"INCR a", "1"},
+			{"INCRBY b 12345", "12345"},
+			{"INCR b", "12346"},
+			{"DECR c", "-1"},
+			{"MGET a b c", `["1" "12346" "-1"]`},
+		}},
 		{"append strlen mget mset", []step{
 			{"APPEND a hello", "5"},
 			{"APPEND a world", "10"},

@@ -63,8 +63,12 @@ func intArg(b []byte) (int64, error) {
 	return n, nil
 }
 
-// formatInt returns n in decimal as a fresh slice.
-func formatInt(n int64) []byte { return strconv.AppendInt(make([]byte, 0, 20), n, 10) }
+// intValue returns n in decimal as a string value in the session's
+// scratch space: at most 20 bytes, so the dict copies it into its
+// segments when it is stored, and INCR allocates nothing for it.
+func (s *Session) intValue(n int64) value {
+	return value{str: strconv.AppendInt(s.num[:0], n, 10)}
+}
 
 // equalFold reports whether b equals the upper-case ASCII word w,
 // ignoring case, without allocating.
