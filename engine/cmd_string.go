@@ -13,7 +13,7 @@ func cmdGet(db *DB, args [][]byte) (Reply, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	return b, nil
+	return db.bulk(b), nil
 }
 
 // setFlags are SET's options, parsed as Redis's

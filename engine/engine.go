@@ -180,6 +180,7 @@ type Session struct {
 	batchErrs    []error
 	sink         uint64   // what ExecBatch's prefetch loaded; only kept
 	num          [20]byte // scratch for a decimal integer, see intValue
+	bulks        []Bulk   // the *Bulk replies of the running command or run, see DB.bulk
 
 	created  int64        // Engine.mono when the session began
 	last     atomic.Int64 // the last command: Engine.mono in milliseconds << 16 | its callNames index
@@ -280,6 +281,7 @@ func (e *Engine) Exec(s *Session, args [][]byte) (Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.bulks = s.bulks[:0]
 	if flags&Write == 0 {
 		e.mu.RLock()
 		defer e.mu.RUnlock()
@@ -313,6 +315,7 @@ func (e *Engine) ExecBatch(s *Session, cmds [][][]byte, out func(Reply, error)) 
 			e.mu.RLock()
 		}
 		s.sink += e.dbs[s.db].keys.prefetch(cmds[i:])
+		s.bulks = s.bulks[:0]
 		replies, errs := s.batchReplies[:0], s.batchErrs[:0]
 		for {
 			r, err := e.run(s, cmd, call, flags, cmds[i])

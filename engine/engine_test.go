@@ -54,6 +54,8 @@ func render(r engine.Reply, unordered bool) string {
 		return string(r)
 	case []byte:
 		return fmt.Sprintf("%q", r)
+	case *engine.Bulk:
+		return fmt.Sprintf("%q", r.B)
 	case int64:
 		return fmt.Sprint(r)
 	case engine.Verbatim:
@@ -485,6 +487,7 @@ func TestHash_OrderAndConversion(t *testing.T) {
 // reads after them, and QUIT ending the batch.
 func TestExecBatch_MatchesExec(t *testing.T) {
 	lines := []string{
+		"SET x 1", "SET y 2", "GET x", "GET y", "GET x", "GET nosuch", "GET y",
 		"SET a 1", "GET a", "INCR a", "NOSUCH x", "GET", "LPUSH l x y", "LRANGE l 0 -1", "SELECT 2", "GET a",
 		"SET a 2", "SELECT 0", "MGET a b", "HSET h f v", "HGETALL h", "DEL a", "EXISTS a", "PING", "QUIT", "SET after quit",
 	}
@@ -511,7 +514,27 @@ func TestExecBatch_MatchesExec(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("ExecBatch:\n%s\nExec one by one:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if len(got) != len(lines)-1 {
+	if len(got) != len(lines)-1 { // all but the command after QUIT
 		t.Errorf("%d replies, want %d: QUIT ends the batch", len(got), len(lines)-1)
+	}
+}
+
+// Ensure that many GET replies in one run stay distinct while the
+// session's storage for them grows.
+func TestExecBatch_ManyBulkReplies(t *testing.T) {
+	e, s, _ := newEngine(t)
+	var cmds [][][]byte
+	for i := 0; i < 200; i++ {
+		do(t, e, s, fmt.Sprintf("SET k%d v%d", i, i))
+		cmds = append(cmds, [][]byte{[]byte("GET"), []byte(fmt.Sprintf("k%d", i))})
+	}
+	// A reply lasts until the next run of commands: out renders it at once,
+	// as the server writes it.
+	var got []string
+	e.ExecBatch(s, cmds, func(r engine.Reply, err error) { got = append(got, render(r, false)) })
+	for i, r := range got {
+		if want := fmt.Sprintf("%q", fmt.Sprintf("v%d", i)); r != want {
+			t.Fatalf("reply %d = %s, want %s", i, r, want)
+		}
 	}
 }

@@ -23,6 +23,16 @@ type value struct {
 	obj any // *list or *hash
 }
 
+// bulk returns b as a *Bulk reply held by the session, which spares the
+// allocation that boxing a []byte into a Reply costs. Growing the slice
+// leaves earlier *Bulk replies pointing at the old array, which still
+// holds them.
+func (db *DB) bulk(b []byte) Reply {
+	s := db.sess
+	s.bulks = append(s.bulks, Bulk{B: b})
+	return &s.bulks[len(s.bulks)-1]
+}
+
 // stringValue returns a string value for bytes the caller does not own:
 // short strings are copied into the dict's segments by put, longer ones
 // are copied here.

@@ -7,6 +7,7 @@ package engine
 //	Status       simple string (+OK)
 //	[]byte       bulk string
 //	int64        integer
+//	*Bulk        bulk string held in the session until its next command
 //	[]Reply      array
 //	Bulks        array of bulk strings, a nil element being a null bulk
 //	BulkMap      map of bulk strings: field, value, field, value...
@@ -22,6 +23,13 @@ package engine
 // A Reply never aliases memory that another command may change after Exec
 // returns: values are replaced, not mutated in place, or copied.
 type Reply any
+
+// Bulk is a bulk string reply that costs no allocation: the handler
+// returns a pointer to one of the session's own, which stays unchanged
+// until the session's next command (or, in ExecBatch, the next run of
+// commands), by which time the caller has written it. A caller that keeps
+// replies longer must copy B.
+type Bulk struct{ B []byte }
 
 // Bulks is an array of bulk strings, as LRANGE and MGET answer; a nil
 // element is a null bulk string. It spares a []Reply of boxed elements.

@@ -388,6 +388,8 @@ func replySize(r engine.Reply) int64 {
 		return overhead + int64(len(r))
 	case []byte:
 		return overhead + int64(len(r))
+	case *engine.Bulk:
+		return overhead + int64(len(r.B))
 	case engine.Verbatim:
 		return overhead + int64(len(r))
 	case *engine.Error:

@@ -28,6 +28,8 @@ func writeReply(w *resp.Writer, r engine.Reply) {
 		w.WriteSimple(string(r))
 	case []byte:
 		w.WriteBulk(r)
+	case *engine.Bulk:
+		w.WriteBulk(r.B)
 	case int64:
 		w.WriteInt(r)
 	case []engine.Reply:
