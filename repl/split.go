@@ -2,7 +2,8 @@ package repl
 
 import (
 	"errors"
-	"strings"
+
+	"github.com/photondb/photon/resp"
 )
 
 // ErrInvalidArgs is returned by SplitArgs for a line with unbalanced
@@ -21,114 +22,21 @@ var ErrInvalidArgs = errors.New("invalid argument(s)")
 // middle of an argument (foo"bar" is foobar), but a closing quote must be
 // followed by a space or the end of the line. An empty line gives no
 // arguments; a line with unbalanced quotes gives ErrInvalidArgs. As in C,
-// a NUL character ends the line.
+// a NUL character ends the line. The splitting is resp.SplitArgs, the
+// same the server applies to inline commands.
 func SplitArgs(line string) ([]string, error) {
-	if i := strings.IndexByte(line, 0); i >= 0 {
-		line = line[:i]
+	parts, err := resp.SplitArgs([]byte(line))
+	if err != nil {
+		return nil, ErrInvalidArgs
 	}
 	var args []string
-	p := 0
-	for {
-		for p < len(line) && isCSpace(line[p]) {
-			p++
-		}
-		if p == len(line) {
-			return args, nil
-		}
-		var cur strings.Builder
-		inq, insq := false, false
-		for done := false; !done; {
-			var c byte // 0 at the end of the line, as in C
-			if p < len(line) {
-				c = line[p]
-			}
-			switch {
-			case inq:
-				switch {
-				case c == '\\' && p+3 < len(line) && line[p+1] == 'x' && isHex(line[p+2]) && isHex(line[p+3]):
-					cur.WriteByte(unhex(line[p+2])<<4 | unhex(line[p+3]))
-					p += 3
-				case c == '\\' && p+1 < len(line):
-					p++
-					cur.WriteByte(unescape(line[p]))
-				case c == '"':
-					if p+1 < len(line) && !isCSpace(line[p+1]) {
-						return nil, ErrInvalidArgs
-					}
-					done = true
-				case c == 0:
-					return nil, ErrInvalidArgs // unterminated quotes
-				default:
-					cur.WriteByte(c)
-				}
-			case insq:
-				switch {
-				case c == '\\' && p+1 < len(line) && line[p+1] == '\'':
-					p++
-					cur.WriteByte('\'')
-				case c == '\'':
-					if p+1 < len(line) && !isCSpace(line[p+1]) {
-						return nil, ErrInvalidArgs
-					}
-					done = true
-				case c == 0:
-					return nil, ErrInvalidArgs
-				default:
-					cur.WriteByte(c)
-				}
-			default:
-				switch c {
-				case ' ', '\n', '\r', '\t', 0:
-					done = true
-				case '"':
-					inq = true
-				case '\'':
-					insq = true
-				default:
-					cur.WriteByte(c)
-				}
-			}
-			if p < len(line) {
-				p++
-			}
-		}
-		args = append(args, cur.String())
+	for _, p := range parts {
+		args = append(args, string(p))
 	}
-}
-
-// unescape returns the byte that a backslash followed by c stands for
-// inside double quotes.
-func unescape(c byte) byte {
-	switch c {
-	case 'n':
-		return '\n'
-	case 'r':
-		return '\r'
-	case 't':
-		return '\t'
-	case 'b':
-		return '\b'
-	case 'a':
-		return '\a'
-	}
-	return c
+	return args, nil
 }
 
 // isCSpace is C's isspace in the C locale.
 func isCSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c >= 'a':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
 }

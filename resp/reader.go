@@ -330,14 +330,42 @@ func (r *Reader) readInline() ([][]byte, error) {
 	return r.takeArgs(), nil
 }
 
-// splitArgs splits an inline line into r.scratch and r.ends exactly as
-// Redis's sdssplitargs does, including that the line ends at a NUL byte as
-// a C string would.
+// splitArgs splits an inline line into r.scratch and r.ends.
 func (r *Reader) splitArgs(line []byte) error {
+	var err error
+	r.scratch, r.ends, err = appendSplit(r.scratch[:0], r.ends[:0], line)
+	return err
+}
+
+// SplitArgs splits a line into arguments exactly as Redis's sdssplitargs
+// does, for inline commands and for redis-cli's command lines alike:
+// arguments are separated by spaces, tabs, carriage returns and newlines;
+// a double-quoted part understands \n \r \t \b \a \xHH and a backslash
+// before any other character; a single-quoted part understands only \';
+// a closing quote must be followed by a space or the end of the line; a
+// NUL byte ends the line as it ends a C string. A line with no arguments
+// gives none; one whose quotes do not balance gives the protocol error
+// "unbalanced quotes in request".
+func SplitArgs(line []byte) ([][]byte, error) {
+	buf, ends, err := appendSplit(nil, nil, line)
+	if err != nil {
+		return nil, err
+	}
+	args := make([][]byte, len(ends))
+	start := 0
+	for i, end := range ends {
+		args[i] = buf[start:end:end]
+		start = end
+	}
+	return args, nil
+}
+
+// appendSplit is SplitArgs appending the arguments' bytes to buf and the
+// end offset of each in buf to ends.
+func appendSplit(buf []byte, ends []int, line []byte) ([]byte, []int, error) {
 	if i := bytes.IndexByte(line, 0); i >= 0 {
 		line = line[:i]
 	}
-	r.scratch, r.ends = r.scratch[:0], r.ends[:0]
 	// at reads like C's *(p+i) on a NUL-terminated string.
 	at := func(i int) byte {
 		if i < len(line) {
@@ -351,7 +379,7 @@ func (r *Reader) splitArgs(line []byte) error {
 			p++
 		}
 		if p >= len(line) {
-			return nil
+			return buf, ends, nil
 		}
 		inq, insq := false, false // inside "double" or 'single' quotes
 		for done := false; !done; {
@@ -360,49 +388,49 @@ func (r *Reader) splitArgs(line []byte) error {
 			case inq:
 				switch {
 				case c == '\\' && at(p+1) == 'x' && isHex(at(p+2)) && isHex(at(p+3)):
-					r.scratch = append(r.scratch, unhex(at(p+2))<<4|unhex(at(p+3)))
+					buf = append(buf, unhex(at(p+2))<<4|unhex(at(p+3)))
 					p += 3
 				case c == '\\' && at(p+1) != 0:
 					p++
 					switch e := line[p]; e {
 					case 'n':
-						r.scratch = append(r.scratch, '\n')
+						buf = append(buf, '\n')
 					case 'r':
-						r.scratch = append(r.scratch, '\r')
+						buf = append(buf, '\r')
 					case 't':
-						r.scratch = append(r.scratch, '\t')
+						buf = append(buf, '\t')
 					case 'b':
-						r.scratch = append(r.scratch, '\b')
+						buf = append(buf, '\b')
 					case 'a':
-						r.scratch = append(r.scratch, '\a')
+						buf = append(buf, '\a')
 					default:
-						r.scratch = append(r.scratch, e)
+						buf = append(buf, e)
 					}
 				case c == '"':
 					// A closing quote must be followed by a space or nothing.
 					if next := at(p + 1); next != 0 && !isSpace(next) {
-						return errUnbalanced()
+						return nil, nil, errUnbalanced()
 					}
 					done = true
 				case c == 0:
-					return errUnbalanced()
+					return nil, nil, errUnbalanced()
 				default:
-					r.scratch = append(r.scratch, c)
+					buf = append(buf, c)
 				}
 			case insq:
 				switch {
 				case c == '\\' && at(p+1) == '\'':
 					p++
-					r.scratch = append(r.scratch, '\'')
+					buf = append(buf, '\'')
 				case c == '\'':
 					if next := at(p + 1); next != 0 && !isSpace(next) {
-						return errUnbalanced()
+						return nil, nil, errUnbalanced()
 					}
 					done = true
 				case c == 0:
-					return errUnbalanced()
+					return nil, nil, errUnbalanced()
 				default:
-					r.scratch = append(r.scratch, c)
+					buf = append(buf, c)
 				}
 			default:
 				switch c {
@@ -413,14 +441,14 @@ func (r *Reader) splitArgs(line []byte) error {
 				case '\'':
 					insq = true
 				default:
-					r.scratch = append(r.scratch, c)
+					buf = append(buf, c)
 				}
 			}
 			if at(p) != 0 {
 				p++
 			}
 		}
-		r.ends = append(r.ends, len(r.scratch))
+		ends = append(ends, len(buf))
 	}
 }
 
