@@ -673,19 +673,27 @@ func (d *decoder) loadList() (engine.Value, bool, error) {
 
 // loadListZiplist reads a list stored as one ziplist (RDB 4 to 6).
 func (d *decoder) loadListZiplist() (engine.Value, bool, error) {
-	b, wrap, err := d.blob()
+	elems, err := d.appendZiplist(nil)
 	if err != nil {
 		return engine.Value{}, false, err
 	}
-	var elems [][]byte
+	return engine.ListValue(elems), len(elems) > 0, nil
+}
+
+// appendZiplist reads a ziplist blob and appends its entries to elems.
+func (d *decoder) appendZiplist(elems [][]byte) ([][]byte, error) {
+	b, wrap, err := d.blob()
+	if err != nil {
+		return elems, err
+	}
 	err = zlEach(b, func(e entry) error {
 		elems = append(elems, d.entryBytes(e))
 		return nil
 	})
 	if err != nil {
-		return engine.Value{}, false, wrap(err)
+		return elems, wrap(err)
 	}
-	return engine.ListValue(elems), len(elems) > 0, nil
+	return elems, nil
 }
 
 // loadListQuicklist reads a list stored as ziplist nodes (RDB 7 to 9).
@@ -696,16 +704,8 @@ func (d *decoder) loadListQuicklist() (engine.Value, bool, error) {
 	}
 	var elems [][]byte
 	for range n {
-		b, wrap, err := d.blob()
-		if err != nil {
+		if elems, err = d.appendZiplist(elems); err != nil {
 			return engine.Value{}, false, err
-		}
-		err = zlEach(b, func(e entry) error {
-			elems = append(elems, d.entryBytes(e))
-			return nil
-		})
-		if err != nil {
-			return engine.Value{}, false, wrap(err)
 		}
 	}
 	return engine.ListValue(elems), len(elems) > 0, nil
