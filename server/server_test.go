@@ -66,13 +66,21 @@ type conn struct {
 
 func dial(t testing.TB, addr string) *conn {
 	t.Helper()
+	c := dialRaw(t, addr)
+	return &conn{t: t, c: c, r: resp.NewReader(c), w: resp.NewWriter(c)}
+}
+
+// dialRaw connects to addr for a test that writes and reads raw bytes;
+// the connection closes when the test ends and gives up after 30 s.
+func dialRaw(t testing.TB, addr string) net.Conn {
+	t.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
 	c.SetDeadline(time.Now().Add(30 * time.Second))
-	return &conn{t: t, c: c, r: resp.NewReader(c), w: resp.NewWriter(c)}
+	return c
 }
 
 func (c *conn) send(args ...string) {
@@ -143,12 +151,7 @@ func TestServer_Pipeline(t *testing.T) {
 // and all.
 func TestServer_InlineCommands(t *testing.T) {
 	_, addr := startPhoton(t, engine.Options{})
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
+	c := dialRaw(t, addr)
 	fmt.Fprint(c, "SET name alice\r\nGET name\r\nLPUSH tasks \"task1\" \"task2\"\r\nLRANGE tasks 0 -1\r\nSET q \"a\\tb\\x41\"\r\nGET q\r\nSET 'it''s' x\r\nQUIT\r\n")
 	var got strings.Builder
 	r := bufio.NewReader(c)
@@ -408,12 +411,7 @@ var compatScripts = []struct {
 // input ends in the middle of the next command.
 func TestServer_RepliesBeforePartialCommand(t *testing.T) {
 	_, addr := startPhoton(t, engine.Options{})
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
+	c := dialRaw(t, addr)
 	if _, err := io.WriteString(c, "PING\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\n*1\r\n$4\r\nPI"); err != nil {
 		t.Fatal(err)
 	}
