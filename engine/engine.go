@@ -301,11 +301,16 @@ func (e *Engine) Exec(s *Session, args [][]byte) (Reply, error) {
 // into the cache together before the first runs, so that their cache
 // misses overlap instead of following one another.
 func (e *Engine) ExecBatch(s *Session, cmds [][][]byte, out func(Reply, error)) {
+	if len(cmds) == 0 {
+		return
+	}
+	cmd, call, flags, err := e.check(s, cmds[0])
 	for i := 0; i < len(cmds) && !s.quit; {
-		cmd, call, flags, err := e.check(s, cmds[i])
 		if err != nil {
 			out(nil, err)
-			i++
+			if i++; i < len(cmds) {
+				cmd, call, flags, err = e.check(s, cmds[i])
+			}
 			continue
 		}
 		write := flags&Write != 0
@@ -318,15 +323,21 @@ func (e *Engine) ExecBatch(s *Session, cmds [][][]byte, out func(Reply, error)) 
 		s.bulks = s.bulks[:0]
 		replies, errs := s.batchReplies[:0], s.batchErrs[:0]
 		for {
-			r, err := e.run(s, cmd, call, flags, cmds[i])
-			replies, errs = append(replies, r), append(errs, err)
+			r, rerr := e.run(s, cmd, call, flags, cmds[i])
+			replies, errs = append(replies, r), append(errs, rerr)
 			i++
 			if i == len(cmds) || s.quit || len(replies) == maxBatchRun {
+				err = nil
+				if i < len(cmds) && !s.quit {
+					cmd, call, flags, err = e.check(s, cmds[i])
+				}
 				break
 			}
-			var cerr error
-			if cmd, call, flags, cerr = e.check(s, cmds[i]); cerr != nil || (flags&Write != 0) != write {
-				break // checked again, outside the lock, by the next run
+			// The next command is checked once, here: it joins this run
+			// when it may run and takes the same lock, else it starts the
+			// next one.
+			if cmd, call, flags, err = e.check(s, cmds[i]); err != nil || (flags&Write != 0) != write {
+				break
 			}
 		}
 		if write {
