@@ -1,5 +1,31 @@
 package engine
 
+// hashCommands are the hash group's rows of the command table.
+func hashCommands() []*Command {
+	return []*Command{
+		{Name: "HDEL", Group: "hash", Arity: -3, Flags: Write | Fast, Keys: Keys{1, 1, 1},
+			Args: "key field [field ...]", Summary: "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.", Since: "2.0.0", Run: cmdHdel},
+		{Name: "HEXISTS", Group: "hash", Arity: 3, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
+			Args: "key field", Summary: "Determines whether a field exists in a hash.", Since: "2.0.0", Run: cmdHexists},
+		{Name: "HGET", Group: "hash", Arity: 3, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
+			Args: "key field", Summary: "Returns the value of a field in a hash.", Since: "2.0.0", Run: cmdHget},
+		{Name: "HGETALL", Group: "hash", Arity: 2, Flags: ReadOnly, Keys: Keys{1, 1, 1},
+			Args: "key", Summary: "Returns all fields and values in a hash.", Since: "2.0.0", Run: cmdHgetall},
+		{Name: "HKEYS", Group: "hash", Arity: 2, Flags: ReadOnly, Keys: Keys{1, 1, 1},
+			Args: "key", Summary: "Returns all fields in a hash.", Since: "2.0.0", Run: cmdHkeys},
+		{Name: "HLEN", Group: "hash", Arity: 2, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
+			Args: "key", Summary: "Returns the number of fields in a hash.", Since: "2.0.0", Run: cmdHlen},
+		{Name: "HMGET", Group: "hash", Arity: -3, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
+			Args: "key field [field ...]", Summary: "Returns the values of all fields in a hash.", Since: "2.0.0", Run: cmdHmget},
+		{Name: "HMSET", Group: "hash", Arity: -4, Flags: Write | DenyOOM | Fast, Keys: Keys{1, 1, 1},
+			Args: "key field value [field value ...]", Summary: "Sets the values of multiple fields.", Since: "2.0.0", Run: cmdHmset},
+		{Name: "HSET", Group: "hash", Arity: -4, Flags: Write | DenyOOM | Fast, Keys: Keys{1, 1, 1},
+			Args: "key field value [field value ...]", Summary: "Creates or modifies the value of a field in a hash.", Since: "2.0.0", Run: cmdHset},
+		{Name: "HVALS", Group: "hash", Arity: 2, Flags: ReadOnly, Keys: Keys{1, 1, 1},
+			Args: "key", Summary: "Returns all values in a hash.", Since: "2.0.0", Run: cmdHvals},
+	}
+}
+
 // getHash returns key's hash; ok is false when key is missing.
 func (db *DB) getHash(key []byte) (h *hash, ok bool, err error) {
 	v, ok := db.lookupRead(key)

@@ -4,6 +4,36 @@ import (
 	"math"
 )
 
+// keyspaceCommands are the generic group's rows of the command table.
+func keyspaceCommands() []*Command {
+	return []*Command{
+		{Name: "DEL", Group: "generic", Arity: -2, Flags: Write, Keys: Keys{1, -1, 1},
+			Args: "key [key ...]", Summary: "Deletes one or more keys.", Since: "1.0.0", Run: cmdDel},
+		{Name: "EXISTS", Group: "generic", Arity: -2, Flags: ReadOnly | Fast, Keys: Keys{1, -1, 1},
+			Args: "key [key ...]", Summary: "Determines whether one or more keys exist.", Since: "1.0.0", Run: cmdExists},
+		{Name: "EXPIRE", Group: "generic", Arity: -3, Flags: Write | Fast, Keys: Keys{1, 1, 1},
+			Args: "key seconds [NX|XX|GT|LT]", Summary: "Sets the expiration time of a key in seconds.", Since: "1.0.0", Run: cmdExpire},
+		{Name: "EXPIREAT", Group: "generic", Arity: -3, Flags: Write | Fast, Keys: Keys{1, 1, 1},
+			Args: "key unix-time-seconds [NX|XX|GT|LT]", Summary: "Sets the expiration time of a key to a Unix timestamp.", Since: "1.2.0", Run: cmdExpireat},
+		{Name: "KEYS", Group: "generic", Arity: 2, Flags: ReadOnly,
+			Args: "pattern", Summary: "Returns all key names that match a pattern.", Since: "1.0.0", Run: cmdKeys},
+		{Name: "PERSIST", Group: "generic", Arity: 2, Flags: Write | Fast, Keys: Keys{1, 1, 1},
+			Args: "key", Summary: "Removes the expiration time of a key.", Since: "2.2.0", Run: cmdPersist},
+		{Name: "PEXPIRE", Group: "generic", Arity: -3, Flags: Write | Fast, Keys: Keys{1, 1, 1},
+			Args: "key milliseconds [NX|XX|GT|LT]", Summary: "Sets the expiration time of a key in milliseconds.", Since: "2.6.0", Run: cmdPexpire},
+		{Name: "PEXPIREAT", Group: "generic", Arity: -3, Flags: Write | Fast, Keys: Keys{1, 1, 1},
+			Args: "key unix-time-milliseconds [NX|XX|GT|LT]", Summary: "Sets the expiration time of a key to a Unix milliseconds timestamp.", Since: "2.6.0", Run: cmdPexpireat},
+		{Name: "PTTL", Group: "generic", Arity: 2, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
+			Args: "key", Summary: "Returns the expiration time in milliseconds of a key.", Since: "2.6.0", Run: cmdPttl},
+		{Name: "RENAME", Group: "generic", Arity: 3, Flags: Write, Keys: Keys{1, 2, 1},
+			Args: "key newkey", Summary: "Renames a key and overwrites the destination.", Since: "1.0.0", Run: cmdRename},
+		{Name: "TTL", Group: "generic", Arity: 2, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
+			Args: "key", Summary: "Returns the expiration time in seconds of a key.", Since: "1.0.0", Run: cmdTTL},
+		{Name: "TYPE", Group: "generic", Arity: 2, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
+			Args: "key", Summary: "Determines the type of value stored at a key.", Since: "1.0.0", Run: cmdType},
+	}
+}
+
 func cmdDel(db *DB, args [][]byte) (Reply, error) {
 	var n int64
 	for _, k := range args[1:] {

@@ -1,5 +1,27 @@
 package engine
 
+// listCommands are the list group's rows of the command table.
+func listCommands() []*Command {
+	return []*Command{
+		{Name: "LINDEX", Group: "list", Arity: 3, Flags: ReadOnly, Keys: Keys{1, 1, 1},
+			Args: "key index", Summary: "Returns an element from a list by its index.", Since: "1.0.0", Run: cmdLindex},
+		{Name: "LLEN", Group: "list", Arity: 2, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
+			Args: "key", Summary: "Returns the length of a list.", Since: "1.0.0", Run: cmdLlen},
+		{Name: "LPOP", Group: "list", Arity: -2, Flags: Write | Fast, Keys: Keys{1, 1, 1},
+			Args: "key [count]", Summary: "Returns the first elements in a list after removing it. Deletes the list if the last element was popped.", Since: "1.0.0", Run: cmdLpop},
+		{Name: "LPUSH", Group: "list", Arity: -3, Flags: Write | DenyOOM | Fast, Keys: Keys{1, 1, 1},
+			Args: "key element [element ...]", Summary: "Prepends one or more elements to a list. Creates the key if it doesn't exist.", Since: "1.0.0", Run: cmdLpush},
+		{Name: "LRANGE", Group: "list", Arity: 4, Flags: ReadOnly, Keys: Keys{1, 1, 1},
+			Args: "key start stop", Summary: "Returns a range of elements from a list.", Since: "1.0.0", Run: cmdLrange},
+		{Name: "LSIZE", Group: "list", Arity: 2, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
+			Args: "key", Summary: "Returns the length of a list (PhotonDB's original name for LLEN).", Since: "photon", Run: cmdLlen},
+		{Name: "RPOP", Group: "list", Arity: -2, Flags: Write | Fast, Keys: Keys{1, 1, 1},
+			Args: "key [count]", Summary: "Returns and removes the last elements of a list. Deletes the list if the last element was popped.", Since: "1.0.0", Run: cmdRpop},
+		{Name: "RPUSH", Group: "list", Arity: -3, Flags: Write | DenyOOM | Fast, Keys: Keys{1, 1, 1},
+			Args: "key element [element ...]", Summary: "Appends one or more elements to a list. Creates the key if it doesn't exist.", Since: "1.0.0", Run: cmdRpush},
+	}
+}
+
 // getList returns key's list; ok is false when key is missing.
 func (db *DB) getList(key []byte) (l *list, ok bool, err error) {
 	v, ok := db.lookupRead(key)

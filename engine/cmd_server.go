@@ -6,6 +6,44 @@ import (
 	"strings"
 )
 
+// serverCommands are the server group's rows of the command table.
+func serverCommands() []*Command {
+	return []*Command{
+		{Name: "BGSAVE", Group: "server", Arity: -1, Flags: ReadOnly | Admin | NoScript,
+			Args: "[SCHEDULE]", Summary: "Asynchronously saves the database(s) to disk.", Since: "1.0.0", Run: cmdBgsave},
+		{Name: "COMMAND", Group: "server", Arity: -1, Flags: ReadOnly | Loading | Stale,
+			Args: "[COUNT|DOCS [command-name ...]|INFO [command-name ...]|LIST]", Summary: "Returns detailed information about all commands.", Since: "2.8.13", Run: cmdCommand},
+		{Name: "CONFIG", Group: "server", Arity: -2, Flags: ReadOnly | Admin | NoScript | Loading | Stale,
+			Args: "GET parameter [parameter ...]|SET parameter value [parameter value ...]|RESETSTAT", Summary: "Gets or sets configuration parameters, or resets INFO's statistics.", Since: "2.0.0", Run: cmdConfig},
+		{Name: "DBSIZE", Group: "server", Arity: 1, Flags: ReadOnly | Fast,
+			Summary: "Returns the number of keys in the database.", Since: "1.0.0", Run: cmdDbsize},
+		{Name: "FLUSHALL", Group: "server", Arity: -1, Flags: Write,
+			Args: "[ASYNC|SYNC]", Summary: "Removes all keys from all databases.", Since: "1.0.0", Run: cmdFlushall},
+		{Name: "FLUSHDB", Group: "server", Arity: -1, Flags: Write,
+			Args: "[ASYNC|SYNC]", Summary: "Remove all keys from the current database.", Since: "1.0.0", Run: cmdFlushdb},
+		{Name: "INFO", Group: "server", Arity: -1, Flags: ReadOnly | Loading | Stale,
+			Args: "[section [section ...]]", Summary: "Returns information and statistics about the server.", Since: "1.0.0", Run: cmdInfo},
+		{Name: "LASTSAVE", Group: "server", Arity: 1, Flags: ReadOnly | Fast | Loading | Stale,
+			Summary: "Returns the Unix timestamp of the last successful save to disk.", Since: "1.0.0", Run: cmdLastsave},
+		{Name: "MONITOR", Group: "server", Arity: 1, Flags: ReadOnly | Admin | NoScript | Loading | Stale,
+			Summary: "Listens for all requests received by the server in real-time.", Since: "1.0.0", Run: cmdMonitor},
+		{Name: "SAVE", Group: "server", Arity: 1, Flags: ReadOnly | Admin | NoScript,
+			Summary: "Synchronously saves the database(s) to disk.", Since: "1.0.0", Run: cmdSave},
+		{Name: "SHUTDOWN", Group: "server", Arity: -1, Flags: ReadOnly | Admin | NoScript | Loading | Stale,
+			Args: "[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]", Summary: "Synchronously saves the database(s) to disk and shuts down the server.", Since: "1.0.0", Run: cmdShutdown},
+		{Name: "SLOWLOG", Group: "server", Arity: -2, Flags: ReadOnly | Loading | Stale,
+			Args: "GET [count]|LEN|RESET|HELP", Summary: "Returns, counts or resets the slow log's entries.", Since: "2.2.12", Run: cmdSlowlog,
+			Subcommands: []*Subcommand{
+				{Name: "GET", Arity: -2, Flags: Admin},
+				{Name: "HELP", Arity: 2},
+				{Name: "LEN", Arity: 2, Flags: Admin},
+				{Name: "RESET", Arity: 2, Flags: Admin},
+			}},
+		{Name: "TIME", Group: "server", Arity: 1, Flags: ReadOnly | Fast | Loading | Stale,
+			Summary: "Returns the server time.", Since: "2.6.0", Run: cmdTime},
+	}
+}
+
 func cmdPing(db *DB, args [][]byte) (Reply, error) {
 	switch len(args) {
 	case 1:

@@ -4,6 +4,32 @@ import (
 	"math"
 )
 
+// stringCommands are the string group's rows of the command table.
+func stringCommands() []*Command {
+	return []*Command{
+		{Name: "APPEND", Group: "string", Arity: 3, Flags: Write | DenyOOM | Fast, Keys: Keys{1, 1, 1},
+			Args: "key value", Summary: "Appends a string to the value of a key. Creates the key if it doesn't exist.", Since: "2.0.0", Run: cmdAppend},
+		{Name: "DECR", Group: "string", Arity: 2, Flags: Write | DenyOOM | Fast, Keys: Keys{1, 1, 1},
+			Args: "key", Summary: "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", Since: "1.0.0", Run: cmdDecr},
+		{Name: "DECRBY", Group: "string", Arity: 3, Flags: Write | DenyOOM | Fast, Keys: Keys{1, 1, 1},
+			Args: "key decrement", Summary: "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", Since: "1.0.0", Run: cmdDecrby},
+		{Name: "GET", Group: "string", Arity: 2, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
+			Args: "key", Summary: "Returns the string value of a key.", Since: "1.0.0", Run: cmdGet},
+		{Name: "INCR", Group: "string", Arity: 2, Flags: Write | DenyOOM | Fast, Keys: Keys{1, 1, 1},
+			Args: "key", Summary: "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", Since: "1.0.0", Run: cmdIncr},
+		{Name: "INCRBY", Group: "string", Arity: 3, Flags: Write | DenyOOM | Fast, Keys: Keys{1, 1, 1},
+			Args: "key increment", Summary: "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", Since: "1.0.0", Run: cmdIncrby},
+		{Name: "MGET", Group: "string", Arity: -2, Flags: ReadOnly | Fast, Keys: Keys{1, -1, 1},
+			Args: "key [key ...]", Summary: "Atomically returns the string values of one or more keys.", Since: "1.0.0", Run: cmdMget},
+		{Name: "MSET", Group: "string", Arity: -3, Flags: Write | DenyOOM, Keys: Keys{1, -1, 2},
+			Args: "key value [key value ...]", Summary: "Atomically creates or modifies the string values of one or more keys.", Since: "1.0.1", Run: cmdMset},
+		{Name: "SET", Group: "string", Arity: -3, Flags: Write | DenyOOM, Keys: Keys{1, 1, 1},
+			Args: "key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]", Summary: "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", Since: "1.0.0", Run: cmdSet},
+		{Name: "STRLEN", Group: "string", Arity: 2, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
+			Args: "key", Summary: "Returns the length of a string value.", Since: "2.2.0", Run: cmdStrlen},
+	}
+}
+
 // maxString is Redis's proto-max-bulk-len: the largest string a command
 // may build.
 const maxString = 512 << 20

@@ -1,161 +1,33 @@
 package engine
 
-// commands is the command table: one row per command, sorted by group,
-// then name. Dispatch, arity errors, COMMAND, the shell's help and
-// completion, and the journal all read it.
+import (
+	"slices"
+	"strings"
+)
+
+// commands is the command table: one row per command, declared in each
+// group's file beside its handlers and sorted here by group, then name.
+// Dispatch, arity errors, COMMAND, the shell's help and completion, and
+// the journal all read it.
 func commands() []*Command {
-	return []*Command{
-		// connection
-		{Name: "AUTH", Group: "connection", Arity: -2, Flags: ReadOnly | Fast | NoScript | Loading | Stale | NoAuth,
-			Args: "[username] password", Summary: "Authenticates the connection.", Since: "1.0.0", Run: cmdAuth},
-		{Name: "CLIENT", Group: "connection", Arity: -2, Flags: ReadOnly | NoScript | Loading | Stale,
-			Args:    "ID|INFO|LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id ...]|KILL [ip:port] [ID client-id] [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME YES|NO]|GETNAME|SETNAME connection-name|SETINFO LIB-NAME|LIB-VER value|NO-EVICT ON|OFF|NO-TOUCH ON|OFF|HELP",
-			Summary: "Manages client connections: their ids, names, listing and killing.", Since: "2.4.0", Run: cmdClient,
-			Subcommands: []*Subcommand{
-				{Name: "GETNAME", Arity: 2},
-				{Name: "HELP", Arity: 2},
-				{Name: "ID", Arity: 2},
-				{Name: "INFO", Arity: 2},
-				{Name: "KILL", Arity: -3, Flags: Admin},
-				{Name: "LIST", Arity: -2, Flags: Admin},
-				{Name: "NO-EVICT", Arity: 3, Flags: Admin},
-				{Name: "NO-TOUCH", Arity: 3},
-				{Name: "SETINFO", Arity: 4},
-				{Name: "SETNAME", Arity: 3},
-			}},
-		{Name: "ECHO", Group: "connection", Arity: 2, Flags: ReadOnly | Fast,
-			Args: "message", Summary: "Returns the given string.", Since: "1.0.0", Run: cmdEcho},
-		{Name: "HELLO", Group: "connection", Arity: -1, Flags: ReadOnly | Fast | NoScript | Loading | Stale | NoAuth,
-			Args: "[protover [AUTH username password] [SETNAME clientname]]", Summary: "Handshakes with the server, choosing the protocol version.", Since: "6.0.0", Run: cmdHello},
-		{Name: "PING", Group: "connection", Arity: -1, Flags: ReadOnly | Fast,
-			Args: "[message]", Summary: "Returns the server's liveliness response.", Since: "1.0.0", Run: cmdPing},
-		{Name: "QUIT", Group: "connection", Arity: -1, Flags: ReadOnly | Fast | NoScript | Loading | Stale | NoAuth,
-			Summary: "Closes the connection.", Since: "1.0.0", Run: cmdQuit},
-		{Name: "RESET", Group: "connection", Arity: 1, Flags: ReadOnly | Fast | NoScript | Loading | Stale | NoAuth,
-			Summary: "Resets the connection.", Since: "6.2.0", Run: cmdReset},
-		{Name: "SELECT", Group: "connection", Arity: 2, Flags: ReadOnly | Fast | Loading | Stale,
-			Args: "index", Summary: "Changes the selected database.", Since: "1.0.0", Run: cmdSelect},
-
-		// hash
-		{Name: "HDEL", Group: "hash", Arity: -3, Flags: Write | Fast, Keys: Keys{1, 1, 1},
-			Args: "key field [field ...]", Summary: "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.", Since: "2.0.0", Run: cmdHdel},
-		{Name: "HEXISTS", Group: "hash", Arity: 3, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
-			Args: "key field", Summary: "Determines whether a field exists in a hash.", Since: "2.0.0", Run: cmdHexists},
-		{Name: "HGET", Group: "hash", Arity: 3, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
-			Args: "key field", Summary: "Returns the value of a field in a hash.", Since: "2.0.0", Run: cmdHget},
-		{Name: "HGETALL", Group: "hash", Arity: 2, Flags: ReadOnly, Keys: Keys{1, 1, 1},
-			Args: "key", Summary: "Returns all fields and values in a hash.", Since: "2.0.0", Run: cmdHgetall},
-		{Name: "HKEYS", Group: "hash", Arity: 2, Flags: ReadOnly, Keys: Keys{1, 1, 1},
-			Args: "key", Summary: "Returns all fields in a hash.", Since: "2.0.0", Run: cmdHkeys},
-		{Name: "HLEN", Group: "hash", Arity: 2, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
-			Args: "key", Summary: "Returns the number of fields in a hash.", Since: "2.0.0", Run: cmdHlen},
-		{Name: "HMGET", Group: "hash", Arity: -3, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
-			Args: "key field [field ...]", Summary: "Returns the values of all fields in a hash.", Since: "2.0.0", Run: cmdHmget},
-		{Name: "HMSET", Group: "hash", Arity: -4, Flags: Write | DenyOOM | Fast, Keys: Keys{1, 1, 1},
-			Args: "key field value [field value ...]", Summary: "Sets the values of multiple fields.", Since: "2.0.0", Run: cmdHmset},
-		{Name: "HSET", Group: "hash", Arity: -4, Flags: Write | DenyOOM | Fast, Keys: Keys{1, 1, 1},
-			Args: "key field value [field value ...]", Summary: "Creates or modifies the value of a field in a hash.", Since: "2.0.0", Run: cmdHset},
-		{Name: "HVALS", Group: "hash", Arity: 2, Flags: ReadOnly, Keys: Keys{1, 1, 1},
-			Args: "key", Summary: "Returns all values in a hash.", Since: "2.0.0", Run: cmdHvals},
-
-		// keyspace
-		{Name: "DEL", Group: "keyspace", Arity: -2, Flags: Write, Keys: Keys{1, -1, 1},
-			Args: "key [key ...]", Summary: "Deletes one or more keys.", Since: "1.0.0", Run: cmdDel},
-		{Name: "EXISTS", Group: "keyspace", Arity: -2, Flags: ReadOnly | Fast, Keys: Keys{1, -1, 1},
-			Args: "key [key ...]", Summary: "Determines whether one or more keys exist.", Since: "1.0.0", Run: cmdExists},
-		{Name: "EXPIRE", Group: "keyspace", Arity: -3, Flags: Write | Fast, Keys: Keys{1, 1, 1},
-			Args: "key seconds [NX|XX|GT|LT]", Summary: "Sets the expiration time of a key in seconds.", Since: "1.0.0", Run: cmdExpire},
-		{Name: "EXPIREAT", Group: "keyspace", Arity: -3, Flags: Write | Fast, Keys: Keys{1, 1, 1},
-			Args: "key unix-time-seconds [NX|XX|GT|LT]", Summary: "Sets the expiration time of a key to a Unix timestamp.", Since: "1.2.0", Run: cmdExpireat},
-		{Name: "KEYS", Group: "keyspace", Arity: 2, Flags: ReadOnly,
-			Args: "pattern", Summary: "Returns all key names that match a pattern.", Since: "1.0.0", Run: cmdKeys},
-		{Name: "PERSIST", Group: "keyspace", Arity: 2, Flags: Write | Fast, Keys: Keys{1, 1, 1},
-			Args: "key", Summary: "Removes the expiration time of a key.", Since: "2.2.0", Run: cmdPersist},
-		{Name: "PEXPIRE", Group: "keyspace", Arity: -3, Flags: Write | Fast, Keys: Keys{1, 1, 1},
-			Args: "key milliseconds [NX|XX|GT|LT]", Summary: "Sets the expiration time of a key in milliseconds.", Since: "2.6.0", Run: cmdPexpire},
-		{Name: "PEXPIREAT", Group: "keyspace", Arity: -3, Flags: Write | Fast, Keys: Keys{1, 1, 1},
-			Args: "key unix-time-milliseconds [NX|XX|GT|LT]", Summary: "Sets the expiration time of a key to a Unix milliseconds timestamp.", Since: "2.6.0", Run: cmdPexpireat},
-		{Name: "PTTL", Group: "keyspace", Arity: 2, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
-			Args: "key", Summary: "Returns the expiration time in milliseconds of a key.", Since: "2.6.0", Run: cmdPttl},
-		{Name: "RENAME", Group: "keyspace", Arity: 3, Flags: Write, Keys: Keys{1, 2, 1},
-			Args: "key newkey", Summary: "Renames a key and overwrites the destination.", Since: "1.0.0", Run: cmdRename},
-		{Name: "TTL", Group: "keyspace", Arity: 2, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
-			Args: "key", Summary: "Returns the expiration time in seconds of a key.", Since: "1.0.0", Run: cmdTTL},
-		{Name: "TYPE", Group: "keyspace", Arity: 2, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
-			Args: "key", Summary: "Determines the type of value stored at a key.", Since: "1.0.0", Run: cmdType},
-
-		// list
-		{Name: "LINDEX", Group: "list", Arity: 3, Flags: ReadOnly, Keys: Keys{1, 1, 1},
-			Args: "key index", Summary: "Returns an element from a list by its index.", Since: "1.0.0", Run: cmdLindex},
-		{Name: "LLEN", Group: "list", Arity: 2, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
-			Args: "key", Summary: "Returns the length of a list.", Since: "1.0.0", Run: cmdLlen},
-		{Name: "LPOP", Group: "list", Arity: -2, Flags: Write | Fast, Keys: Keys{1, 1, 1},
-			Args: "key [count]", Summary: "Returns the first elements in a list after removing it. Deletes the list if the last element was popped.", Since: "1.0.0", Run: cmdLpop},
-		{Name: "LPUSH", Group: "list", Arity: -3, Flags: Write | DenyOOM | Fast, Keys: Keys{1, 1, 1},
-			Args: "key element [element ...]", Summary: "Prepends one or more elements to a list. Creates the key if it doesn't exist.", Since: "1.0.0", Run: cmdLpush},
-		{Name: "LRANGE", Group: "list", Arity: 4, Flags: ReadOnly, Keys: Keys{1, 1, 1},
-			Args: "key start stop", Summary: "Returns a range of elements from a list.", Since: "1.0.0", Run: cmdLrange},
-		{Name: "LSIZE", Group: "list", Arity: 2, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
-			Args: "key", Summary: "Returns the length of a list (PhotonDB's original name for LLEN).", Since: "photon", Run: cmdLlen},
-		{Name: "RPOP", Group: "list", Arity: -2, Flags: Write | Fast, Keys: Keys{1, 1, 1},
-			Args: "key [count]", Summary: "Returns and removes the last elements of a list. Deletes the list if the last element was popped.", Since: "1.0.0", Run: cmdRpop},
-		{Name: "RPUSH", Group: "list", Arity: -3, Flags: Write | DenyOOM | Fast, Keys: Keys{1, 1, 1},
-			Args: "key element [element ...]", Summary: "Appends one or more elements to a list. Creates the key if it doesn't exist.", Since: "1.0.0", Run: cmdRpush},
-
-		// server
-		{Name: "BGSAVE", Group: "server", Arity: -1, Flags: ReadOnly | Admin | NoScript,
-			Args: "[SCHEDULE]", Summary: "Asynchronously saves the database(s) to disk.", Since: "1.0.0", Run: cmdBgsave},
-		{Name: "COMMAND", Group: "server", Arity: -1, Flags: ReadOnly | Loading | Stale,
-			Args: "[COUNT|DOCS [command-name ...]|INFO [command-name ...]|LIST]", Summary: "Returns detailed information about all commands.", Since: "2.8.13", Run: cmdCommand},
-		{Name: "CONFIG", Group: "server", Arity: -2, Flags: ReadOnly | Admin | NoScript | Loading | Stale,
-			Args: "GET parameter [parameter ...]|SET parameter value [parameter value ...]|RESETSTAT", Summary: "Gets or sets configuration parameters, or resets INFO's statistics.", Since: "2.0.0", Run: cmdConfig},
-		{Name: "DBSIZE", Group: "server", Arity: 1, Flags: ReadOnly | Fast,
-			Summary: "Returns the number of keys in the database.", Since: "1.0.0", Run: cmdDbsize},
-		{Name: "FLUSHALL", Group: "server", Arity: -1, Flags: Write,
-			Args: "[ASYNC|SYNC]", Summary: "Removes all keys from all databases.", Since: "1.0.0", Run: cmdFlushall},
-		{Name: "FLUSHDB", Group: "server", Arity: -1, Flags: Write,
-			Args: "[ASYNC|SYNC]", Summary: "Remove all keys from the current database.", Since: "1.0.0", Run: cmdFlushdb},
-		{Name: "INFO", Group: "server", Arity: -1, Flags: ReadOnly | Loading | Stale,
-			Args: "[section [section ...]]", Summary: "Returns information and statistics about the server.", Since: "1.0.0", Run: cmdInfo},
-		{Name: "LASTSAVE", Group: "server", Arity: 1, Flags: ReadOnly | Fast | Loading | Stale,
-			Summary: "Returns the Unix timestamp of the last successful save to disk.", Since: "1.0.0", Run: cmdLastsave},
-		{Name: "MONITOR", Group: "server", Arity: 1, Flags: ReadOnly | Admin | NoScript | Loading | Stale,
-			Summary: "Listens for all requests received by the server in real-time.", Since: "1.0.0", Run: cmdMonitor},
-		{Name: "SAVE", Group: "server", Arity: 1, Flags: ReadOnly | Admin | NoScript,
-			Summary: "Synchronously saves the database(s) to disk.", Since: "1.0.0", Run: cmdSave},
-		{Name: "SHUTDOWN", Group: "server", Arity: -1, Flags: ReadOnly | Admin | NoScript | Loading | Stale,
-			Args: "[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]", Summary: "Synchronously saves the database(s) to disk and shuts down the server.", Since: "1.0.0", Run: cmdShutdown},
-		{Name: "SLOWLOG", Group: "server", Arity: -2, Flags: ReadOnly | Loading | Stale,
-			Args: "GET [count]|LEN|RESET|HELP", Summary: "Returns, counts or resets the slow log's entries.", Since: "2.2.12", Run: cmdSlowlog,
-			Subcommands: []*Subcommand{
-				{Name: "GET", Arity: -2, Flags: Admin},
-				{Name: "HELP", Arity: 2},
-				{Name: "LEN", Arity: 2, Flags: Admin},
-				{Name: "RESET", Arity: 2, Flags: Admin},
-			}},
-		{Name: "TIME", Group: "server", Arity: 1, Flags: ReadOnly | Fast | Loading | Stale,
-			Summary: "Returns the server time.", Since: "2.6.0", Run: cmdTime},
-
-		// string
-		{Name: "APPEND", Group: "string", Arity: 3, Flags: Write | DenyOOM | Fast, Keys: Keys{1, 1, 1},
-			Args: "key value", Summary: "Appends a string to the value of a key. Creates the key if it doesn't exist.", Since: "2.0.0", Run: cmdAppend},
-		{Name: "DECR", Group: "string", Arity: 2, Flags: Write | DenyOOM | Fast, Keys: Keys{1, 1, 1},
-			Args: "key", Summary: "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", Since: "1.0.0", Run: cmdDecr},
-		{Name: "DECRBY", Group: "string", Arity: 3, Flags: Write | DenyOOM | Fast, Keys: Keys{1, 1, 1},
-			Args: "key decrement", Summary: "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", Since: "1.0.0", Run: cmdDecrby},
-		{Name: "GET", Group: "string", Arity: 2, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
-			Args: "key", Summary: "Returns the string value of a key.", Since: "1.0.0", Run: cmdGet},
-		{Name: "INCR", Group: "string", Arity: 2, Flags: Write | DenyOOM | Fast, Keys: Keys{1, 1, 1},
-			Args: "key", Summary: "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", Since: "1.0.0", Run: cmdIncr},
-		{Name: "INCRBY", Group: "string", Arity: 3, Flags: Write | DenyOOM | Fast, Keys: Keys{1, 1, 1},
-			Args: "key increment", Summary: "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", Since: "1.0.0", Run: cmdIncrby},
-		{Name: "MGET", Group: "string", Arity: -2, Flags: ReadOnly | Fast, Keys: Keys{1, -1, 1},
-			Args: "key [key ...]", Summary: "Atomically returns the string values of one or more keys.", Since: "1.0.0", Run: cmdMget},
-		{Name: "MSET", Group: "string", Arity: -3, Flags: Write | DenyOOM, Keys: Keys{1, -1, 2},
-			Args: "key value [key value ...]", Summary: "Atomically creates or modifies the string values of one or more keys.", Since: "1.0.1", Run: cmdMset},
-		{Name: "SET", Group: "string", Arity: -3, Flags: Write | DenyOOM, Keys: Keys{1, 1, 1},
-			Args: "key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]", Summary: "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", Since: "1.0.0", Run: cmdSet},
-		{Name: "STRLEN", Group: "string", Arity: 2, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
-			Args: "key", Summary: "Returns the length of a string value.", Since: "2.2.0", Run: cmdStrlen},
-	}
+	t := slices.Concat(
+		connectionCommands(),
+		hashCommands(),
+		keyspaceCommands(),
+		listCommands(),
+		serverCommands(),
+		stringCommands(),
+		bitmapCommands(),
+		setCommands(),
+		sortedSetCommands(),
+		transactionCommands(),
+		pubsubCommands(),
+	)
+	slices.SortFunc(t, func(a, b *Command) int {
+		if a.Group != b.Group {
+			return strings.Compare(a.Group, b.Group)
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return t
 }

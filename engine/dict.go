@@ -139,7 +139,7 @@ func (d *dict) valueOf(tag byte, idx uint64, val []byte) value {
 	if b, ok := d.objs[idx].([]byte); ok {
 		return value{str: b}
 	}
-	return value{obj: d.objs[idx]}
+	return value{obj: d.objs[idx].(object)}
 }
 
 // put stores v at key, replacing any value it had.
@@ -388,7 +388,7 @@ func (d *dict) each(fn func(key []byte, v value) bool) {
 
 // clone returns a copy for a snapshot: slots and segment headers are
 // copied, segments shared (they never change below their length), and
-// lists and hashes copied, since commands change those in place.
+// objects cloned, since commands change those in place.
 func (d *dict) clone() *dict {
 	c := *d
 	c.slots = append([]slot(nil), d.slots...)
@@ -400,13 +400,9 @@ func (d *dict) clone() *dict {
 	c.freeObjs = append([]uint32(nil), d.freeObjs...)
 	c.objs = make([]any, len(d.objs))
 	for i, o := range d.objs {
-		switch o := o.(type) {
-		case *list:
-			c.objs[i] = o.clone()
-		case *hash:
-			c.objs[i] = o.clone()
-		default:
-			c.objs[i] = o
+		c.objs[i] = o
+		if obj, ok := o.(object); ok {
+			c.objs[i] = obj.clone()
 		}
 	}
 	return &c

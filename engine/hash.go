@@ -118,7 +118,9 @@ func (h *hash) each(fn func(field, value []byte) bool) {
 	}
 }
 
-func (h *hash) clone() *hash {
+func (h *hash) kind() Kind { return KindHash }
+
+func (h *hash) clone() object {
 	if h.m != nil {
 		c := &hash{m: make(map[string][]byte, len(h.m))}
 		for k, v := range h.m {

@@ -16,11 +16,20 @@ func newKeyspace() *keyspace {
 }
 
 // value is what a key holds. A string keeps its bytes in str and a nil
-// obj; other types keep a pointer in obj. String bytes are never changed
-// in place once stored, so replies may alias them.
+// obj; other types keep their object in obj. String bytes are never
+// changed in place once stored, so replies may alias them.
 type value struct {
 	str []byte
-	obj any // *list or *hash
+	obj object
+}
+
+// object is a value kept out of line in the dict: a list, a hash, and
+// every collection type added beside them. Commands change objects in
+// place, so a snapshot or COPY takes a clone.
+type object interface {
+	kind() Kind
+	len() int
+	clone() object
 }
 
 // bulk returns b as a *Bulk reply held by the session, which spares the

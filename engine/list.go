@@ -55,7 +55,9 @@ func (l *list) popBack() []byte {
 	return b
 }
 
-func (l *list) clone() *list {
+func (l *list) kind() Kind { return KindList }
+
+func (l *list) clone() object {
 	c := &list{}
 	c.buf = make([][]byte, len(l.buf))
 	for i := 0; i < l.n; i++ {

@@ -61,7 +61,7 @@ func (e *Engine) stopMonitor(s *Session) {
 // replica: write commands, and read commands, which have key arguments
 // or are in the keyspace group (KEYS).
 func readsKeyspace(c *Command) bool {
-	return c.Flags&Write != 0 || c.Keys.First > 0 || c.Group == "keyspace"
+	return c.Flags&Write != 0 || c.Keys.First > 0 || c.Group == "generic"
 }
 
 // feedMonitors sends s's command to every monitor. It runs with the

@@ -14,6 +14,8 @@ const (
 	KindString Kind = iota + 1
 	KindList
 	KindHash
+	KindSet
+	KindZSet
 )
 
 func (k Kind) String() string {
@@ -24,6 +26,10 @@ func (k Kind) String() string {
 		return "list"
 	case KindHash:
 		return "hash"
+	case KindSet:
+		return "set"
+	case KindZSet:
+		return "zset"
 	}
 	return "none"
 }
@@ -58,15 +64,10 @@ func HashValue(pairs [][]byte) Value {
 func (v Value) Kind() Kind { return v.v.kind() }
 
 func (v value) kind() Kind {
-	switch v.obj.(type) {
-	case nil:
+	if v.obj == nil {
 		return KindString
-	case *list:
-		return KindList
-	case *hash:
-		return KindHash
 	}
-	return 0
+	return v.obj.kind()
 }
 
 // Bytes returns a string value's bytes.
@@ -75,11 +76,8 @@ func (v Value) Bytes() []byte { return v.v.str }
 // Len returns the number of elements of a list or fields of a hash, or a
 // string's length.
 func (v Value) Len() int {
-	switch o := v.v.obj.(type) {
-	case *list:
-		return o.len()
-	case *hash:
-		return o.len()
+	if v.v.obj != nil {
+		return v.v.obj.len()
 	}
 	return len(v.v.str)
 }

@@ -1,0 +1,36 @@
+package engine
+
+// connectionCommands are the connection group's rows of the command table.
+func connectionCommands() []*Command {
+	return []*Command{
+		{Name: "AUTH", Group: "connection", Arity: -2, Flags: ReadOnly | Fast | NoScript | Loading | Stale | NoAuth,
+			Args: "[username] password", Summary: "Authenticates the connection.", Since: "1.0.0", Run: cmdAuth},
+		{Name: "CLIENT", Group: "connection", Arity: -2, Flags: ReadOnly | NoScript | Loading | Stale,
+			Args:    "ID|INFO|LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id ...]|KILL [ip:port] [ID client-id] [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME YES|NO]|GETNAME|SETNAME connection-name|SETINFO LIB-NAME|LIB-VER value|NO-EVICT ON|OFF|NO-TOUCH ON|OFF|HELP",
+			Summary: "Manages client connections: their ids, names, listing and killing.", Since: "2.4.0", Run: cmdClient,
+			Subcommands: []*Subcommand{
+				{Name: "GETNAME", Arity: 2},
+				{Name: "HELP", Arity: 2},
+				{Name: "ID", Arity: 2},
+				{Name: "INFO", Arity: 2},
+				{Name: "KILL", Arity: -3, Flags: Admin},
+				{Name: "LIST", Arity: -2, Flags: Admin},
+				{Name: "NO-EVICT", Arity: 3, Flags: Admin},
+				{Name: "NO-TOUCH", Arity: 3},
+				{Name: "SETINFO", Arity: 4},
+				{Name: "SETNAME", Arity: 3},
+			}},
+		{Name: "ECHO", Group: "connection", Arity: 2, Flags: ReadOnly | Fast,
+			Args: "message", Summary: "Returns the given string.", Since: "1.0.0", Run: cmdEcho},
+		{Name: "HELLO", Group: "connection", Arity: -1, Flags: ReadOnly | Fast | NoScript | Loading | Stale | NoAuth,
+			Args: "[protover [AUTH username password] [SETNAME clientname]]", Summary: "Handshakes with the server, choosing the protocol version.", Since: "6.0.0", Run: cmdHello},
+		{Name: "PING", Group: "connection", Arity: -1, Flags: ReadOnly | Fast,
+			Args: "[message]", Summary: "Returns the server's liveliness response.", Since: "1.0.0", Run: cmdPing},
+		{Name: "QUIT", Group: "connection", Arity: -1, Flags: ReadOnly | Fast | NoScript | Loading | Stale | NoAuth,
+			Summary: "Closes the connection.", Since: "1.0.0", Run: cmdQuit},
+		{Name: "RESET", Group: "connection", Arity: 1, Flags: ReadOnly | Fast | NoScript | Loading | Stale | NoAuth,
+			Summary: "Resets the connection.", Since: "6.2.0", Run: cmdReset},
+		{Name: "SELECT", Group: "connection", Arity: 2, Flags: ReadOnly | Fast | Loading | Stale,
+			Args: "index", Summary: "Changes the selected database.", Since: "1.0.0", Run: cmdSelect},
+	}
+}

@@ -1,0 +1,6 @@
+package engine
+
+// sortedSetCommands are the sorted_set group's rows of the command table.
+func sortedSetCommands() []*Command {
+	return []*Command{}
+}
