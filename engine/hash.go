@@ -120,6 +120,13 @@ func (h *hash) each(fn func(field, value []byte) bool) {
 
 func (h *hash) kind() Kind { return KindHash }
 
+func (h *hash) encoding() string {
+	if h.m != nil {
+		return "hashtable"
+	}
+	return "listpack"
+}
+
 func (h *hash) clone() object {
 	if h.m != nil {
 		c := &hash{m: make(map[string][]byte, len(h.m))}

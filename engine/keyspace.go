@@ -30,6 +30,9 @@ type object interface {
 	kind() Kind
 	len() int
 	clone() object
+	// encoding names the representation as Redis 7.0's OBJECT ENCODING
+	// would for the same contents and history.
+	encoding() string
 }
 
 // bulk returns b as a *Bulk reply held by the session, which spares the

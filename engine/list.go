@@ -57,6 +57,9 @@ func (l *list) popBack() []byte {
 
 func (l *list) kind() Kind { return KindList }
 
+// encoding is always quicklist: Redis 7.0 keeps every list in one.
+func (l *list) encoding() string { return "quicklist" }
+
 func (l *list) clone() object {
 	c := &list{}
 	c.buf = make([][]byte, len(l.buf))
