@@ -186,6 +186,7 @@ type Session struct {
 	last     atomic.Int64 // the last command: Engine.mono in milliseconds << 16 | its callNames index
 	monitor  atomic.Bool  // MONITOR is on
 	redacted []int        // arguments of the running command that MONITOR and SLOWLOG show as "(redacted)"
+	props    [][][]byte   // what the running command journals instead of itself; see DB.propagate
 
 	mu   sync.Mutex // guards view and conn against readers on other connections
 	view clientView // written only by the session's own goroutine
@@ -394,9 +395,10 @@ func (e *Engine) run(s *Session, cmd *Command, call uint16, flags Flag, args [][
 	}
 	r, err := e.call(s, cmd, call, flags, args, write)
 	if write && err == nil && e.journal != nil && e.dirty.Load() != before {
-		if jerr := e.journal.Append(db, args); jerr != nil {
-			e.log.Error("journal append failed", "command", cmd.Name, "err", jerr)
-		}
+		e.journalWrite(s, db, cmd, args)
+	}
+	if len(s.props) > 0 {
+		s.props = s.props[:0]
 	}
 	if s.db != s.view.db || s.proto != s.view.proto {
 		s.publish()
@@ -405,6 +407,23 @@ func (e *Engine) run(s *Session, cmd *Command, call uint16, flags Flag, args [][
 		s.redacted = s.redacted[:0]
 	}
 	return r, err
+}
+
+// journalWrite hands a write to the journal: the command as it ran, or
+// what it chose to propagate instead.
+func (e *Engine) journalWrite(s *Session, db int, cmd *Command, args [][]byte) {
+	if len(s.props) == 0 {
+		if err := e.journal.Append(db, args); err != nil {
+			e.log.Error("journal append failed", "command", cmd.Name, "err", err)
+		}
+		return
+	}
+	for _, p := range s.props {
+		if err := e.journal.Append(db, p); err != nil {
+			e.log.Error("journal append failed", "command", cmd.Name, "err", err)
+			return
+		}
+	}
 }
 
 // resolve is resolve with a one-entry cache of the session's last plain

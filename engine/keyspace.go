@@ -178,6 +178,15 @@ func (db *DB) ttl(key []byte) int64 {
 	return -1
 }
 
+// propagate makes the running command journal args instead of itself;
+// called more than once, it journals each in turn. Commands whose effect
+// depends on the time or on chance use it so that replaying the journal
+// gives the same data: relative TTLs become PEXPIREAT, SPOP becomes SREM.
+// args must not alias the caller's read buffer.
+func (db *DB) propagate(args ...[]byte) {
+	db.sess.props = append(db.sess.props, args)
+}
+
 // changed counts n changes toward the next snapshot and marks the command
 // as one to journal.
 func (db *DB) changed(n int64) { db.eng.dirty.Add(n) }
