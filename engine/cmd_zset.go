@@ -105,7 +105,17 @@ func errZsetNoKeys(cmd []byte) *Error {
 
 // getZset returns key's sorted set; ok is false when key is missing.
 func (db *DB) getZset(key []byte) (z *zset, ok bool, err error) {
-	v, ok := db.lookupRead(key)
+	return zsetOf(db.lookupRead(key))
+}
+
+// getZsetWrite is getZset for a command that changes the set: as Redis's
+// lookupKeyWrite, it does not count a keyspace hit or miss.
+func (db *DB) getZsetWrite(key []byte) (z *zset, ok bool, err error) {
+	return zsetOf(db.lookup(key))
+}
+
+// zsetOf returns the sorted set a looked-up value holds.
+func zsetOf(v value, ok bool) (*zset, bool, error) {
 	if !ok {
 		return nil, false, nil
 	}
@@ -217,11 +227,10 @@ func zadd(db *DB, key []byte, f zaddFlags, pairs [][]byte) (Reply, error) {
 		}
 		scores[j] = s
 	}
-	v, ok := db.lookup(key)
-	z, isZset := v.obj.(*zset)
+	z, ok, err := db.getZsetWrite(key)
 	switch {
-	case ok && !isZset:
-		return nil, ErrWrongType
+	case err != nil:
+		return nil, err
 	case !ok && f.xx:
 		return zaddReply(f, 0, false, 0), nil
 	case !ok:
@@ -311,7 +320,7 @@ func zaddOne(z *zset, member []byte, score float64, f zaddFlags) (zaddResult, fl
 }
 
 func cmdZrem(db *DB, args [][]byte) (Reply, error) {
-	z, ok, err := db.getZset(args[1])
+	z, ok, err := db.getZsetWrite(args[1])
 	if err != nil || !ok {
 		return zero, err
 	}
@@ -680,7 +689,7 @@ func cmdZremrangebylex(db *DB, args [][]byte) (Reply, error) {
 // zremrange removes what remove selects from key's sorted set and
 // answers how many members went.
 func zremrange(db *DB, key []byte, remove func(*zset) int) (Reply, error) {
-	z, ok, err := db.getZset(key)
+	z, ok, err := db.getZsetWrite(key)
 	if err != nil || !ok {
 		return zero, err
 	}
@@ -768,15 +777,10 @@ func cmdZmpop(db *DB, args [][]byte) (Reply, error) {
 // none exists.
 func firstZset(db *DB, keys [][]byte) (z *zset, key []byte, err error) {
 	for _, k := range keys {
-		v, ok := db.lookup(k)
-		if !ok {
-			continue
+		z, ok, err := db.getZsetWrite(k)
+		if err != nil || ok {
+			return z, k, err
 		}
-		z, isZset := v.obj.(*zset)
-		if !isZset {
-			return nil, nil, ErrWrongType
-		}
-		return z, k, nil
 	}
 	return nil, nil, nil
 }
@@ -921,7 +925,7 @@ func (z *zset) scoreText(f float64) []byte {
 // strtoul reads in base 10 (a sign, digits, no overflow), ending the
 // argument or stopping at a NUL byte, with no leading space. "" reads as 0.
 func validCursor(b []byte) bool {
-	if len(b) > 0 && isSpace(b[0]) {
+	if len(b) > 0 && asciiSpace(b[0]) {
 		return false
 	}
 	i := 0
@@ -930,7 +934,7 @@ func validCursor(b []byte) bool {
 	}
 	digits := i
 	var v uint64
-	for ; i < len(b) && isDigit(b[i]); i++ {
+	for ; i < len(b) && decimalDigit(b[i]); i++ {
 		d := uint64(b[i] - '0')
 		if v > (math.MaxUint64-d)/10 {
 			return false // ERANGE

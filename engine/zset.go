@@ -313,7 +313,7 @@ func (z *zset) removeRank(start, end int) int {
 	return removed
 }
 
-// removeWhile deletes nodes from x onwards while keep says they are in
+// removeWhile deletes nodes from x onwards while in says they are in
 // range, given the last node before x on each level, and returns how many.
 func (z *zset) removeWhile(x *zslNode, update *[zslMaxLevel]*zslNode, in func(*zslNode) bool) int {
 	removed := 0

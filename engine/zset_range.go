@@ -18,7 +18,7 @@ import (
 // value overflowed or underflowed to zero (ERANGE).
 func strtod(b []byte) (f float64, n int, erange bool) {
 	i := 0
-	for i < len(b) && isSpace(b[i]) {
+	for i < len(b) && asciiSpace(b[i]) {
 		i++
 	}
 	start := i
@@ -29,25 +29,25 @@ func strtod(b []byte) (f float64, n int, erange bool) {
 	}
 	switch {
 	case hasPrefixFold(b[i:], "infinity"):
-		return math.Inf(sign(neg)), i + 8, false
+		return math.Inf(signOf(neg)), i + 8, false
 	case hasPrefixFold(b[i:], "inf"):
-		return math.Inf(sign(neg)), i + 3, false
+		return math.Inf(signOf(neg)), i + 3, false
 	case hasPrefixFold(b[i:], "nan"):
 		return math.NaN(), i + 3, false
 	case i+1 < len(b) && b[i] == '0' && (b[i+1] == 'x' || b[i+1] == 'X'):
 		if f, n, erange, ok := hexFloat(b, i+2, neg); ok {
 			return f, n, erange
 		}
-		return math.Copysign(0, float64(sign(neg))), i + 1, false // just the "0"
+		return math.Copysign(0, float64(signOf(neg))), i + 1, false // just the "0"
 	}
 	digits := 0
 	nonzero := false
-	for ; i < len(b) && isDigit(b[i]); i++ {
+	for ; i < len(b) && decimalDigit(b[i]); i++ {
 		digits++
 		nonzero = nonzero || b[i] != '0'
 	}
 	if i < len(b) && b[i] == '.' {
-		for i++; i < len(b) && isDigit(b[i]); i++ {
+		for i++; i < len(b) && decimalDigit(b[i]); i++ {
 			digits++
 			nonzero = nonzero || b[i] != '0'
 		}
@@ -55,7 +55,7 @@ func strtod(b []byte) (f float64, n int, erange bool) {
 	if digits == 0 {
 		return 0, 0, false
 	}
-	i = exponent(b, i, 'e')
+	i = exponentEnd(b, i, 'e')
 	f, err := strconv.ParseFloat(string(b[start:i]), 64)
 	return f, i, err != nil || (f == 0 && nonzero)
 }
@@ -66,12 +66,12 @@ func hexFloat(b []byte, i int, neg bool) (f float64, n int, erange, ok bool) {
 	mant := i
 	digits := 0
 	nonzero := false
-	for ; i < len(b) && isHexDigit(b[i]); i++ {
+	for ; i < len(b) && hexDigit(b[i]); i++ {
 		digits++
 		nonzero = nonzero || b[i] != '0'
 	}
 	if i < len(b) && b[i] == '.' {
-		for i++; i < len(b) && isHexDigit(b[i]); i++ {
+		for i++; i < len(b) && hexDigit(b[i]); i++ {
 			digits++
 			nonzero = nonzero || b[i] != '0'
 		}
@@ -80,7 +80,7 @@ func hexFloat(b []byte, i int, neg bool) (f float64, n int, erange, ok bool) {
 		return 0, 0, false, false
 	}
 	end := i
-	i = exponent(b, i, 'p')
+	i = exponentEnd(b, i, 'p')
 	// Go insists on the binary exponent that C makes optional.
 	text := "0x" + string(b[mant:end]) + "p0"
 	if i > end {
@@ -93,9 +93,9 @@ func hexFloat(b []byte, i int, neg bool) (f float64, n int, erange, ok bool) {
 	return f, i, err != nil || (f == 0 && nonzero), true
 }
 
-// exponent returns where an exponent that starts at i (the letter e or
+// exponentEnd returns where an exponent that starts at i (the letter e or
 // p, an optional sign, digits) ends, or i when there is none.
-func exponent(b []byte, i int, letter byte) int {
+func exponentEnd(b []byte, i int, letter byte) int {
 	if i >= len(b) || (b[i]|0x20) != letter {
 		return i
 	}
@@ -103,30 +103,34 @@ func exponent(b []byte, i int, letter byte) int {
 	if j < len(b) && (b[j] == '+' || b[j] == '-') {
 		j++
 	}
-	if j >= len(b) || !isDigit(b[j]) {
+	if j >= len(b) || !decimalDigit(b[j]) {
 		return i
 	}
-	for j < len(b) && isDigit(b[j]) {
+	for j < len(b) && decimalDigit(b[j]) {
 		j++
 	}
 	return j
 }
 
-func sign(neg bool) int {
+// signOf returns -1 for a negative sign, 1 otherwise.
+func signOf(neg bool) int {
 	if neg {
 		return -1
 	}
 	return 1
 }
 
-func isSpace(c byte) bool {
+// asciiSpace reports whether C's isspace takes c.
+func asciiSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+// decimalDigit reports whether c is 0 to 9.
+func decimalDigit(c byte) bool { return '0' <= c && c <= '9' }
 
-func isHexDigit(c byte) bool {
-	return isDigit(c) || ('a' <= c|0x20 && c|0x20 <= 'f')
+// hexDigit reports whether c is a hex digit in either case.
+func hexDigit(c byte) bool {
+	return decimalDigit(c) || ('a' <= c|0x20 && c|0x20 <= 'f')
 }
 
 // hasPrefixFold reports whether b starts with the lower-case ASCII word
@@ -146,7 +150,7 @@ func hasPrefixFold(b []byte, w string) bool {
 // parseScore reads a score, increment or weight as Redis's string2d
 // does: the whole argument, no leading space, no overflow, not NaN.
 func parseScore(b []byte) (float64, bool) {
-	if len(b) == 0 || isSpace(b[0]) {
+	if len(b) == 0 || asciiSpace(b[0]) {
 		return 0, false
 	}
 	f, n, erange := strtod(b)
@@ -200,6 +204,8 @@ func parseScoreRange(min, max []byte) (scoreRange, error) {
 	return r, nil
 }
 
+// parseScoreBound reads one end of a score range; ok is false when
+// Redis would refuse it.
 func parseScoreBound(b []byte) (f float64, ex, ok bool) {
 	if len(b) > 0 && b[0] == '(' {
 		ex = true
@@ -259,6 +265,8 @@ func parseLexRange(min, max []byte) (lexRange, error) {
 	return r, nil
 }
 
+// parseLexBound reads one end of a lex range: "[a" inclusive, "(a"
+// exclusive, "-" and "+" the lowest and highest; ok is false otherwise.
 func parseLexBound(b []byte) (lb lexBound, ex, ok bool) {
 	if len(b) == 0 {
 		return lb, false, false

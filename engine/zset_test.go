@@ -499,3 +499,82 @@ func TestZset_ValueView(t *testing.T) {
 	}
 	checkZset(t, big.v.obj.(*zset))
 }
+
+// Ensure that every sorted set command, given random arguments (options,
+// numbers, ranges and garbage in any order), answers without panicking,
+// fails only with an *Error, and leaves every set's invariants intact.
+func TestZset_RandomArgumentsNeverBreakIt(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	words := []string{"k1", "k2", "str", "missing", "0", "1", "-1", "2", "3", "10", "-0", "1.5", "inf", "-inf", "(1", "(inf",
+		"[a", "(b", "-", "+", "nan", "x", "a", "b", "c", "NX", "XX", "GT", "LT", "CH", "INCR", "BYSCORE", "BYLEX", "REV",
+		"LIMIT", "WITHSCORES", "WEIGHTS", "AGGREGATE", "SUM", "MIN", "MAX", "COUNT", "MATCH", "*", "9223372036854775807",
+		"-9223372036854775808", "", strings.Repeat("y", 70)}
+	var names []string
+	for _, c := range Commands() {
+		if c.Group == "sorted_set" {
+			names = append(names, c.Name)
+		}
+	}
+	e := New(Options{})
+	s := e.NewSession()
+	zexec(t, e, s, "SET str v")
+	okCount := 0
+	for i := 0; i < 20000; i++ {
+		args := [][]byte{[]byte(names[rng.Intn(len(names))]), []byte([]string{"k1", "k2", "1", "2"}[rng.Intn(4)])}
+		for j := rng.Intn(8); j > 0; j-- {
+			args = append(args, []byte(words[rng.Intn(len(words))]))
+		}
+		if rng.Intn(4) == 0 {
+			args = append(args, []byte(fmt.Sprint(rng.Intn(5))), []byte(fmt.Sprintf("m%d", rng.Intn(300))))
+		}
+		if _, err := e.Exec(s, args); err == nil {
+			okCount++
+		} else {
+			var ee *Error
+			if !errors.As(err, &ee) {
+				t.Fatalf("%q: error %v is not an *Error", args, err)
+			}
+		}
+		if i%500 == 0 {
+			zexec(t, e, s, "ZADD k1"+strings.Repeat(fmt.Sprintf(" %d m%d", i%7, i), 1)+" 1 a 2 b 0 c")
+		}
+	}
+	t.Logf("%d of 20000 commands succeeded", okCount)
+	e.dbs[0].keys.each(func(k []byte, v value) bool {
+		if z, ok := v.obj.(*zset); ok {
+			checkZset(t, z)
+			if z.len() == 0 {
+				t.Errorf("%s: an empty sorted set was kept", k)
+			}
+		}
+		return true
+	})
+}
+
+// zjournal records what the engine journals.
+type zjournal struct{ lines []string }
+
+func (j *zjournal) Append(db int, args [][]byte) error {
+	j.lines = append(j.lines, fmt.Sprintf("%s", args))
+	return nil
+}
+
+// Ensure that writes that changed nothing are not journaled and that
+// ZMPOP journals the ZPOPMIN or ZPOPMAX of the key it chose, as Redis
+// replicates it.
+func TestZset_Journal(t *testing.T) {
+	j := &zjournal{}
+	e := New(Options{Journal: j})
+	s := e.NewSession()
+	for _, line := range []string{
+		"ZADD k 1 a 2 b 3 c", "ZADD k XX 5 nothere", "ZADD k NX 9 a", "ZADD k 1 a", "ZINCRBY k 0.5 a",
+		"ZMPOP 2 missing k MAX COUNT 2", "ZMPOP 1 missing MIN", "ZREM k nothere", "ZPOPMIN k 5", "ZPOPMIN k",
+		"ZUNIONSTORE d 1 missing", "ZRANGESTORE d missing 0 -1",
+	} {
+		zexec(t, e, s, line)
+	}
+	want := []string{"[ZADD k 1 a 2 b 3 c]", "[ZINCRBY k 0.5 a]", "[ZPOPMAX k 2]", "[ZPOPMIN k 5]"}
+	if !slices.Equal(j.lines, want) {
+		t.Errorf("journal:\n got %q\nwant %q", j.lines, want)
+	}
+}
