@@ -3,6 +3,7 @@ package server_test
 import (
 	"fmt"
 	"maps"
+	"math/rand"
 	"slices"
 	"strings"
 	"testing"
@@ -206,4 +207,59 @@ func TestServer_SortScoresMatchRedis(t *testing.T) {
 			t.Errorf("SORT of %q\n photon: %s\n  redis: %s", score, got, want)
 		}
 	}
+}
+
+// Ensure that KEYS and SCAN MATCH read glob patterns as Redis does, on
+// random patterns and keys made of the characters that mean something to
+// a glob, the empty key among them.
+func TestServer_GlobMatchesRedis(t *testing.T) {
+	real := redistest.Start(t, "")
+	_, addr := startPhoton(t, engine.Options{})
+	photon, redis := dial(t, addr), dial(t, real.Addr)
+	rng := rand.New(rand.NewSource(7))
+	const alphabet = `ab*?[]^-\`
+	word := func(max int) string {
+		b := make([]byte, rng.Intn(max+1))
+		for i := range b {
+			b[i] = alphabet[rng.Intn(len(alphabet))]
+		}
+		return string(b)
+	}
+	keys := []string{"", strings.Repeat("a", 1100)}
+	for range 60 {
+		keys = append(keys, word(6))
+	}
+	for _, c := range []*conn{photon, redis} {
+		c.do("FLUSHALL")
+		for _, k := range keys {
+			c.do("SET", k, "v")
+		}
+	}
+	patterns := []string{"", "**", strings.Repeat("*a", 1000), strings.Repeat("*a", 1001), strings.Repeat("a*", 1002)}
+	for range 1500 {
+		patterns = append(patterns, word(7))
+	}
+	for _, p := range patterns {
+		for _, cmd := range [][]string{{"KEYS", p}, {"SCAN", "0", "MATCH", p, "COUNT", "1000"}} {
+			photon.send(cmd...)
+			redis.send(cmd...)
+			got, want := sortedKeys(photon.read()), sortedKeys(redis.read())
+			if got != want {
+				t.Errorf("%s %.40q\n photon: %s\n  redis: %s", cmd[0], p, got, want)
+			}
+		}
+	}
+}
+
+// sortedKeys renders a KEYS reply, or the keys of a SCAN reply, sorted.
+func sortedKeys(v resp.Value) string {
+	if v.Kind == resp.Array && len(v.Elems) == 2 && v.Elems[1].Kind == resp.Array {
+		v = v.Elems[1]
+	}
+	keys := make([]string, len(v.Elems))
+	for i, e := range v.Elems {
+		keys[i] = fmt.Sprintf("%.40q", e.Str)
+	}
+	slices.Sort(keys)
+	return strings.Join(keys, ",")
 }
