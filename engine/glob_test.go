@@ -19,7 +19,7 @@ func TestMatchGlob(t *testing.T) {
 		{"h[b-a]llo", "hbllo", false, true},
 		{`a\*b`, "a*b", false, true},
 		{`a\*b`, "axb", false, false},
-		{"h[a", "ha", false, true},  // an unterminated class ends with the pattern
+		{"h[a", "ha", false, true},   // an unterminated class ends with the pattern
 		{"h[a", "hab", false, false}, // and matches one byte
 		{`[\]]`, "]", false, true},
 		{"[]", "]", false, false},
