@@ -78,13 +78,13 @@ func keyspaceCommands() []*Command {
 // These errors can occur when a command names the same key, or database,
 // as its source and its destination, or a cursor or score it cannot read.
 var (
-	ErrSameObject   = errf("source and destination objects are the same")
-	ErrCursor       = errf("invalid cursor")
-	ErrSortScore    = errf("One or more scores can't be converted into double")
-	ErrNoLFU        = errf("An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
-	errIntRange     = errf("value is out of range, value must between -2147483648 and 2147483647")
-	errFirstDBIndex = errf("invalid first DB index")
-	errSecondDBIdx  = errf("invalid second DB index")
+	ErrSameObject    = errf("source and destination objects are the same")
+	ErrCursor        = errf("invalid cursor")
+	ErrSortScore     = errf("One or more scores can't be converted into double")
+	ErrNoLFU         = errf("An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
+	errIntRange      = errf("value is out of range, value must between -2147483648 and 2147483647")
+	errFirstDBIndex  = errf("invalid first DB index")
+	errSecondDBIndex = errf("invalid second DB index")
 )
 
 // cmdDel is DEL and UNLINK, which frees memory no later than DEL does.
@@ -422,7 +422,7 @@ func cmdSwapdb(db *DB, args [][]byte) (Reply, error) {
 	}
 	b, ok := parseInt(args[2])
 	if !ok || b < math.MinInt32 || b > math.MaxInt32 {
-		return nil, errSecondDBIdx
+		return nil, errSecondDBIndex
 	}
 	dbs := db.eng.dbs
 	if a < 0 || b < 0 || a >= int64(len(dbs)) || b >= int64(len(dbs)) {
