@@ -145,6 +145,7 @@ func cmdScan(db *DB, args [][]byte) (Reply, error) {
 	}
 	count := int64(scanCount)
 	var pattern, typ []byte
+	var matching, typed bool
 	for i := 2; i < len(args); i += 2 {
 		if i+1 == len(args) {
 			return nil, ErrSyntax
@@ -161,11 +162,9 @@ func cmdScan(db *DB, args [][]byte) (Reply, error) {
 			count = n
 		case equalFold(opt, "MATCH"):
 			pattern = args[i+1]
-			if len(pattern) == 1 && pattern[0] == '*' {
-				pattern = nil
-			}
+			matching = !(len(pattern) == 1 && pattern[0] == '*')
 		case equalFold(opt, "TYPE"):
-			typ = args[i+1]
+			typ, typed = args[i+1], true
 		default:
 			return nil, ErrSyntax
 		}
@@ -175,9 +174,9 @@ func cmdScan(db *DB, args [][]byte) (Reply, error) {
 	visit := func(k []byte, v value) {
 		seen++
 		switch {
-		case pattern != nil && !matchGlob(pattern, k, false):
+		case matching && !matchGlob(pattern, k, false):
 		case db.expired(str(k)):
-		case typ != nil && !bytes.EqualFold(typ, []byte(v.kind().String())):
+		case typed && !bytes.EqualFold(typ, []byte(v.kind().String())):
 		default:
 			keys = append(keys, k)
 		}
@@ -628,14 +627,16 @@ var objectHelp Reply = []Reply{
 
 // sortOptions are what SORT and SORT_RO were asked to do.
 type sortOptions struct {
-	by       []byte   // BY pattern; nil: sort by the elements themselves
+	by       []byte   // BY pattern, when byValues
+	byValues bool     // sort by what BY names rather than by the elements
 	dontsort bool     // a BY pattern had no '*': keep the value's own order
 	gets     [][]byte // GET patterns, in order; none: reply with the elements
 	start    int64    // LIMIT offset
 	count    int64    // LIMIT count; -1: all
 	desc     bool
 	alpha    bool
-	store    []byte // STORE destination; nil: reply instead
+	store    []byte // STORE destination, when storing
+	storing  bool
 }
 
 func cmdSort(db *DB, args [][]byte) (Reply, error)   { return sortGeneric(db, args, false) }
@@ -664,10 +665,10 @@ func parseSort(args [][]byte, readonly bool) (*sortOptions, error) {
 			}
 			j += 2
 		case !readonly && equalFold(a, "STORE") && left >= 1:
-			o.store = args[j+1]
+			o.store, o.storing = args[j+1], true
 			j++
 		case equalFold(a, "BY") && left >= 1:
-			o.by = args[j+1]
+			o.by, o.byValues = args[j+1], true
 			if bytes.IndexByte(cString(o.by), '*') < 0 {
 				o.dontsort = true
 			}
@@ -703,7 +704,8 @@ func sortElements(v value) (elems [][]byte, ordered bool, err error) {
 type sortItem struct {
 	elem  []byte
 	score float64 // numeric sort: the element's, or its BY value's, number
-	by    []byte  // ALPHA with BY: the BY value; nil when it is missing
+	by    []byte  // ALPHA with BY: the BY value, when found
+	found bool    // ALPHA with BY: BY named a value
 }
 
 // sortGeneric is SORT and SORT_RO, following Redis's sortCommandGeneric.
@@ -719,10 +721,10 @@ func sortGeneric(db *DB, args [][]byte, readonly bool) (Reply, error) {
 			return nil, err
 		}
 	}
-	if o.dontsort && !ordered && o.store != nil {
+	if o.dontsort && !ordered && o.storing {
 		// A set's order is arbitrary: what is stored, and so journaled,
 		// must not depend on it.
-		o.dontsort, o.alpha, o.by = false, true, nil
+		o.dontsort, o.alpha, o.byValues = false, true, false
 	}
 	start, end := sortWindow(int64(len(elems)), o.start, o.count)
 	if o.dontsort {
@@ -736,7 +738,7 @@ func sortGeneric(db *DB, args [][]byte, readonly bool) (Reply, error) {
 	if end >= start {
 		window = elems[start : end+1]
 	}
-	if o.store != nil {
+	if o.storing {
 		return sortStore(db, window, o), nil
 	}
 	if len(o.gets) == 0 {
@@ -775,15 +777,15 @@ func sortBy(db *DB, elems [][]byte, o *sortOptions) error {
 	for i, e := range elems {
 		items[i].elem = e
 		val := e
-		if o.by != nil {
+		if o.byValues {
 			var ok bool
 			if val, ok = sortLookup(db, o.by, e); !ok {
 				continue // sorts as 0, or before every value with ALPHA
 			}
 		}
 		if o.alpha {
-			if o.by != nil {
-				items[i].by = val
+			if o.byValues {
+				items[i].by, items[i].found = val, true
 			}
 			continue
 		}
@@ -816,13 +818,13 @@ func compareSortItems(a, b *sortItem, o *sortOptions) int {
 			return 1
 		}
 		return bytes.Compare(a.elem, b.elem)
-	case o.by == nil:
+	case !o.byValues:
 		return bytes.Compare(a.elem, b.elem)
-	case a.by == nil || b.by == nil:
+	case !a.found || !b.found:
 		switch {
-		case a.by == nil && b.by == nil:
+		case !a.found && !b.found:
 			return 0
-		case a.by == nil:
+		case !a.found:
 			return -1
 		}
 		return 1
