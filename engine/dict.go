@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/binary"
 	"hash/maphash"
+	"math/bits"
 	"unsafe"
 )
 
@@ -54,7 +55,7 @@ type slot struct {
 const (
 	slotEmpty   = 0
 	slotDeleted = 1
-	hashSet     = 2 // set in every live slot's hash so it is never 0 or 1
+	hashSet     = 1 << 63 // set in every live slot's hash so it is never 0 or 1
 
 	recString = 0
 	recObject = 1
@@ -193,6 +194,9 @@ func (d *dict) delete(key []byte) bool {
 	d.used--
 	d.tombs++
 	d.compactStep()
+	if d.used*8 < len(d.slots) && len(d.slots) > minSlots {
+		d.rehash() // shrink, as Redis does when a table is under a tenth full
+	}
 	return true
 }
 
@@ -384,6 +388,51 @@ func (d *dict) each(fn func(key []byte, v value) bool) {
 			return
 		}
 	}
+}
+
+// scan calls fn with every key whose home slot (its hash masked by the
+// table's size) is the bucket that cursor names, and returns the cursor of
+// the next bucket, 0 when the table has been covered.
+//
+// This is Redis's dictScan on an open-addressed table. The cursor counts
+// buckets with its bits reversed, so that when the table doubles, halves or
+// is rebuilt at the same size between calls, the buckets already visited
+// are still exactly those whose low bits the cursor has passed: every key
+// present from the first call to the last is returned at least once, and
+// a key may be returned twice only after the table shrank. A key sits in
+// the probe run that starts at its home slot, before the first empty slot
+// (deleting leaves a tombstone, and only a rebuild makes slots empty), so
+// that run holds the whole bucket.
+func (d *dict) scan(cursor uint64, fn func(key []byte, v value)) uint64 {
+	mask := uint64(len(d.slots) - 1)
+	home := cursor & mask
+	for i := home; d.slots[i].hash != slotEmpty; i = (i + 1) & mask {
+		s := d.slots[i]
+		if s.hash > slotDeleted && s.hash&mask == home {
+			tag, key, idx, val, _ := parse(d.record(s.ref))
+			fn(key, d.valueOf(tag, idx, val))
+		}
+	}
+	cursor |= ^mask
+	cursor = bits.Reverse64(bits.Reverse64(cursor) + 1)
+	return cursor
+}
+
+// random returns a key chosen by r, which the caller draws at random: the
+// first live slot at or after slot r, wrapping around. Keys that follow a
+// run of empty slots are the likelier, as Redis's choice is not quite
+// fair either. ok is false when the table is empty.
+func (d *dict) random(r uint64) (key []byte, v value, ok bool) {
+	if d.used == 0 {
+		return nil, value{}, false
+	}
+	mask := uint64(len(d.slots) - 1)
+	i := r & mask
+	for d.slots[i].hash <= slotDeleted {
+		i = (i + 1) & mask
+	}
+	tag, key, idx, val, _ := parse(d.record(d.slots[i].ref))
+	return key, d.valueOf(tag, idx, val), true
 }
 
 // clone returns a copy for a snapshot: slots and segment headers are
