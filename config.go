@@ -289,7 +289,7 @@ var directives = []directive{
 	},
 	{
 		name: "client-output-buffer-limit", multi: true,
-		usage: `"<class> <hard> <soft> <seconds> ..." as redis.conf; the normal class's hard limit caps the replies waiting for a client (0: the server's default cap)`,
+		usage: `"<class> <hard> <soft> <seconds> ..." as redis.conf; the normal class's hard limit caps the replies waiting for a client (0: the server's default cap); the pubsub class, hard and soft, a subscriber's waiting messages`,
 		def:   "normal 0 0 0 slave 256mb 64mb 60 pubsub 32mb 8mb 60",
 		set:   setOutputLimits,
 		get: func(s *settings) string {
@@ -299,7 +299,11 @@ var directives = []directive{
 			}
 			return strings.Join(parts, " ")
 		},
-		live: func(s *settings, r *running) { r.srv.SetOutputBufferLimit(s.outputLimits[0].hard) },
+		live: func(s *settings, r *running) {
+			r.srv.SetOutputBufferLimit(s.outputLimits[0].hard)
+			p := s.outputLimits[2]
+			r.srv.SetPubSubLimit(server.BufferLimit{Hard: p.hard, Soft: p.soft, Seconds: p.seconds})
+		},
 	},
 	{
 		name: "io-threads",

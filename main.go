@@ -317,6 +317,7 @@ func runServe(c *cli.Context, stderr io.Writer) error {
 		MaxQueryBuffer:    cfg.queryBuffer,
 		MaxBulk:           cfg.maxBulk,
 		OutputBufferLimit: cfg.outputLimits[0].hard,
+		PubSubLimit:       &server.BufferLimit{Hard: cfg.outputLimits[2].hard, Soft: cfg.outputLimits[2].soft, Seconds: cfg.outputLimits[2].seconds},
 		ProtectedMode:     cfg.protectedMode,
 		HasPassword:       e.RequiresAuth,
 	})

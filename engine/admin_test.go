@@ -211,7 +211,7 @@ func TestClient_Commands(t *testing.T) {
 		t.Errorf("CLIENT GETNAME after an empty name = %s", got)
 	}
 	help := do(t, e, s, "CLIENT HELP")
-	if !strings.HasPrefix(help, "[CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are: GETNAME ") || !strings.HasSuffix(help, " HELP     Print this help.]") {
+	if !strings.HasPrefix(help, "[CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are: GETNAME ") || !strings.HasSuffix(help, " HELP     Prints this help.]") {
 		t.Errorf("CLIENT HELP = %s", help)
 	}
 

@@ -392,6 +392,8 @@ func clientKill(e *Engine, s *Session, args [][]byte) (Reply, error) {
 func cmdReset(db *DB, args [][]byte) (Reply, error) {
 	s, e := db.sess, db.eng
 	e.stopMonitor(s)
+	s.discard()
+	e.unsubscribeAll(s)
 	s.db, s.proto = 0, 2
 	s.authed = !e.RequiresAuth()
 	s.mu.Lock()

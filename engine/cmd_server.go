@@ -45,6 +45,14 @@ func serverCommands() []*Command {
 }
 
 func cmdPing(db *DB, args [][]byte) (Reply, error) {
+	if s := db.sess; s.proto == 2 && s.subs.n.Load() > 0 {
+		// A subscribed RESP2 client tells replies from messages by shape.
+		msg := []byte{}
+		if len(args) == 2 {
+			msg = clone(args[1])
+		}
+		return Bulks{[]byte("pong"), msg}, nil
+	}
 	switch len(args) {
 	case 1:
 		return Pong, nil
@@ -154,6 +162,7 @@ func cmdFlushdb(db *DB, args [][]byte) (Reply, error) {
 		return nil, err
 	}
 	db.changed(int64(db.ks.size()))
+	db.eng.touchDB(db.sess.db, db.ks.exists)
 	*db.ks = *newKeyspace()
 	return OK, nil
 }
@@ -163,7 +172,8 @@ func cmdFlushall(db *DB, args [][]byte) (Reply, error) {
 		return nil, err
 	}
 	var n int64
-	for _, ks := range db.eng.dbs {
+	for i, ks := range db.eng.dbs {
+		db.eng.touchDB(i, ks.exists)
 		n += int64(ks.size())
 		*ks = *newKeyspace()
 	}
@@ -343,7 +353,7 @@ func helpReply(cmd string, lines ...string) Reply {
 	for _, l := range lines {
 		out = append(out, Status(l))
 	}
-	out = append(out, Status("HELP"), Status("    Print this help."))
+	out = append(out, Status("HELP"), Status("    Prints this help."))
 	return out
 }
 

@@ -147,6 +147,7 @@ var callNames = []string{"NULL"}
 func init() {
 	commandTable = commands()
 	commandIndex = make(map[string]*Command, len(commandTable))
+	defer func() { execCommand = commandIndex["exec"] }()
 	for _, c := range commandTable {
 		name := strings.ToLower(c.Name)
 		commandIndex[name] = c

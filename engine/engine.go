@@ -71,6 +71,8 @@ type Engine struct {
 	pass     atomic.Pointer[password] // requirepass; nil when the default user has none
 	slowlog  slowlog
 	monitors monitors
+	watchers watchers   // WATCHed keys
+	pubsub   pubsub     // SUBSCRIBE and PUBLISH
 	ops      opsSampler // instantaneous_ops_per_sec
 }
 
@@ -187,6 +189,9 @@ type Session struct {
 	monitor  atomic.Bool  // MONITOR is on
 	redacted []int        // arguments of the running command that MONITOR and SLOWLOG show as "(redacted)"
 	props    [][][]byte   // what the running command journals instead of itself; see DB.propagate
+	touched  bool         // the running command marked its changed keys itself; see DB.touch
+	tx       tx           // MULTI and WATCH
+	subs     subscriptions
 
 	mu   sync.Mutex // guards view and conn against readers on other connections
 	view clientView // written only by the session's own goroutine
@@ -243,6 +248,8 @@ func (s *Session) SetConn(c ConnInfo) {
 func (s *Session) Close() {
 	e := s.eng
 	e.stopMonitor(s)
+	e.unwatchAll(s)
+	e.unsubscribeAll(s)
 	st := &e.stats
 	st.clients.Add(-1)
 	st.mu.Lock()
@@ -259,6 +266,9 @@ func (s *Session) Proto() int { return s.proto }
 // DB returns the selected database's number.
 func (s *Session) DB() int { return s.db }
 
+// Subscribed reports whether the client has any pub/sub subscription.
+func (s *Session) Subscribed() bool { return s.subs.n.Load() > 0 }
+
 // ID returns the client's unique id.
 func (s *Session) ID() int64 { return s.id }
 
@@ -269,7 +279,7 @@ func (s *Session) Quitting() bool { return s.quit }
 
 // PushMode reports whether the client is in a mode where the server
 // pushes to it unasked (MONITOR), which exempts it from the idle timeout.
-func (s *Session) PushMode() bool { return s.monitor.Load() }
+func (s *Session) PushMode() bool { return s.monitor.Load() || s.subs.n.Load() > 0 }
 
 // Exec runs one command for a session. args[0] is the command name; the
 // slices are only read, and not retained after Exec returns. A returned
@@ -376,9 +386,14 @@ func (e *Engine) check(s *Session, args [][]byte) (cmd *Command, call uint16, fl
 		err = ErrNoAuth
 	case s.monitor.Load() && readsKeyspace(cmd):
 		err = ErrMonitorKeyspace
+	case s.subs.n.Load() > 0 && s.proto == 2 && !allowedSubscribed(cmd):
+		err = subscribedOnly(callNames[call])
 	}
 	if err != nil {
 		s.ran(call, e.coarse())
+	}
+	if s.tx.multi {
+		return s.queueCheck(cmd, call, flags, err)
 	}
 	return cmd, call, flags, err
 }
@@ -386,6 +401,9 @@ func (e *Engine) check(s *Session, args [][]byte) (cmd *Command, call uint16, fl
 // run runs a checked command; the caller holds the lock its flags ask
 // for. A write that changed data is journaled.
 func (e *Engine) run(s *Session, cmd *Command, call uint16, flags Flag, args [][]byte) (Reply, error) {
+	if cmd == queueCommand {
+		return s.enqueue(args), nil
+	}
 	s.counters.commands.Add(1)
 	write := flags&Write != 0
 	var before int64
@@ -394,9 +412,15 @@ func (e *Engine) run(s *Session, cmd *Command, call uint16, flags Flag, args [][
 		before = e.dirty.Load()
 	}
 	r, err := e.call(s, cmd, call, flags, args, write)
-	if write && err == nil && e.journal != nil && e.dirty.Load() != before {
-		e.journalWrite(s, db, cmd, args)
+	if write && err == nil && e.dirty.Load() != before && cmd != execCommand {
+		if e.journal != nil {
+			e.journalWrite(s, db, cmd, args)
+		}
+		if !s.touched && e.watchers.n.Load() > 0 {
+			e.touchKeys(s, cmd, args)
+		}
 	}
+	s.touched = false
 	if len(s.props) > 0 {
 		s.props = s.props[:0]
 	}
@@ -412,6 +436,15 @@ func (e *Engine) run(s *Session, cmd *Command, call uint16, flags Flag, args [][
 // journalWrite hands a write to the journal: the command as it ran, or
 // what it chose to propagate instead.
 func (e *Engine) journalWrite(s *Session, db int, cmd *Command, args [][]byte) {
+	if s.tx.inExec {
+		if len(s.props) == 0 {
+			s.tx.log = append(s.tx.log, journaled{db: db, args: args})
+		}
+		for _, p := range s.props {
+			s.tx.log = append(s.tx.log, journaled{db: db, args: p})
+		}
+		return
+	}
 	if len(s.props) == 0 {
 		if err := e.journal.Append(db, args); err != nil {
 			e.log.Error("journal append failed", "command", cmd.Name, "err", err)

@@ -112,6 +112,7 @@ func (db *DB) lookupRead(key []byte) (value, bool) {
 }
 
 func (db *DB) expire(key string) {
+	db.eng.touch(db.sess.db, bytesOf(key), true)
 	db.ks.keys.delete(bytesOf(key))
 	delete(db.ks.expires, key)
 	db.eng.stats.expired.Add(1)
@@ -191,6 +192,12 @@ func (db *DB) propagate(args ...[]byte) {
 // as one to journal.
 func (db *DB) changed(n int64) { db.eng.dirty.Add(n) }
 
+// exists reports whether key is in the keyspace, expired or not.
+func (ks *keyspace) exists(key string) bool {
+	_, ok := ks.keys.get(bytesOf(key))
+	return ok
+}
+
 // size returns the number of keys, counting expired ones not yet reclaimed,
 // as Redis's DBSIZE does.
 func (ks *keyspace) size() int { return ks.keys.len() }
@@ -235,6 +242,7 @@ func (e *Engine) expireSlice(i int) (deleted int, more bool) {
 		sampled, expired := 0, 0
 		for k, at := range ks.expires {
 			if at < now {
+				e.touch(i, bytesOf(k), true)
 				ks.keys.delete(bytesOf(k))
 				delete(ks.expires, k)
 				expired++

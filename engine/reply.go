@@ -18,6 +18,7 @@ package engine
 //	Push         out-of-band push message (an array in RESP2)
 //	Verbatim     verbatim text (a bulk string in RESP2)
 //	*Error       an error inside an array (EXEC); top-level errors are returned as error
+//	Replies      several replies, written one after another (SUBSCRIBE a b)
 //	NoReply      nothing at all: the server writes no reply (SHUTDOWN, a second MONITOR)
 //
 // A Reply never aliases memory that another command may change after Exec
@@ -56,6 +57,10 @@ type Set []Reply
 
 // Push is an out-of-band message such as a pub/sub message.
 type Push []Reply
+
+// Replies is several replies to one command, written one after another:
+// SUBSCRIBE answers once per channel.
+type Replies []Reply
 
 // Verbatim is text meant to be shown as is, such as INFO's reply.
 type Verbatim string

@@ -76,11 +76,12 @@ type conn struct {
 
 	pending atomic.Bool // the queue holds pushes
 
-	mu     sync.Mutex
-	queue  []engine.Reply
-	spare  []engine.Reply // the queue's second buffer, reused
-	queued int64          // estimated bytes of the queue and of the batch being written
-	dead   bool           // closing or closed: pushes are dropped
+	mu        sync.Mutex
+	queue     []engine.Reply
+	spare     []engine.Reply // the queue's second buffer, reused
+	queued    int64          // estimated bytes of the queue and of the batch being written
+	dead      bool           // closing or closed: pushes are dropped
+	softSince time.Time      // when the queue went over the pubsub soft limit; zero while under it
 }
 
 func newConn(s *Server, nc net.Conn) *conn {
@@ -310,7 +311,7 @@ func (c *conn) push(r engine.Reply) {
 		c.mu.Unlock()
 		return
 	}
-	if limit := c.srv.outLimit.Load(); c.queued+n > limit {
+	if limit, over := c.overLimit(n); over {
 		queued := c.queued
 		c.drop()
 		c.mu.Unlock()
@@ -332,6 +333,31 @@ func (c *conn) push(r engine.Reply) {
 	if wake {
 		c.interrupt()
 	}
+}
+
+// overLimit reports whether n more bytes of pushes would put the client
+// over its output buffer limit: a subscriber's is client-output-buffer-
+// limit's pubsub class, hard or soft, everyone else's the normal class's
+// hard limit. c.mu is held.
+func (c *conn) overLimit(n int64) (limit int64, over bool) {
+	after := c.queued + n
+	if !c.sess.Subscribed() {
+		limit = c.srv.outLimit.Load()
+		return limit, after > limit
+	}
+	l := c.srv.pubsubLimit.Load()
+	if l.Hard > 0 && after > l.Hard {
+		return l.Hard, true
+	}
+	if l.Soft == 0 || after <= l.Soft {
+		c.softSince = time.Time{}
+		return l.Soft, false
+	}
+	now := time.Now()
+	if c.softSince.IsZero() {
+		c.softSince = now
+	}
+	return l.Soft, now.Sub(c.softSince) > time.Duration(l.Seconds)*time.Second
 }
 
 // writePushes writes the queued pushes and flushes them, with any replies
@@ -406,6 +432,8 @@ func replySize(r engine.Reply) int64 {
 		return overhead + sumSizes(r)
 	case engine.Push:
 		return overhead + sumSizes(r)
+	case engine.Replies:
+		return sumSizes(r)
 	}
 	return overhead
 }

@@ -66,6 +66,10 @@ func writeReply(w *resp.Writer, r engine.Reply) {
 		w.WriteVerbatim("txt", []byte(r))
 	case *engine.Error:
 		w.WriteError(r.Error())
+	case engine.Replies:
+		for _, e := range r {
+			writeReply(w, e)
+		}
 	case engine.NoReply:
 		// The client gets nothing, as from Redis.
 	default:

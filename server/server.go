@@ -23,6 +23,14 @@ const (
 	DefaultOutputBufferLimit = 256 << 20 // client-output-buffer-limit normal, hard
 )
 
+// BufferLimit is one class of client-output-buffer-limit: a client is
+// closed when its waiting output exceeds Hard bytes, or stays above Soft
+// bytes for Seconds. Zero disables either limit.
+type BufferLimit struct{ Hard, Soft, Seconds int64 }
+
+// DefaultPubSubLimit is Redis's "pubsub 32mb 8mb 60".
+var DefaultPubSubLimit = BufferLimit{Hard: 32 << 20, Soft: 8 << 20, Seconds: 60}
+
 // Options configure a Server. The zero value serves without snapshots,
 // with Redis's default limits and protected mode off.
 type Options struct {
@@ -45,6 +53,10 @@ type Options struct {
 	// one client; a client whose backlog would exceed it is closed.
 	// DefaultOutputBufferLimit when 0.
 	OutputBufferLimit int64
+	// PubSubLimit is client-output-buffer-limit's pubsub class, for the
+	// messages waiting for a subscribed client; DefaultPubSubLimit when
+	// nil.
+	PubSubLimit *BufferLimit
 
 	// ProtectedMode refuses clients from addresses other than 127.0.0.1,
 	// ::1 and Unix sockets while the default user has no password, with
@@ -63,10 +75,11 @@ type Server struct {
 	log  *slog.Logger
 
 	// Settings CONFIG SET may change while clients are served.
-	maxClients atomic.Int64
-	timeout    atomic.Int64 // a time.Duration
-	outLimit   atomic.Int64
-	protected  atomic.Bool
+	maxClients  atomic.Int64
+	timeout     atomic.Int64 // a time.Duration
+	outLimit    atomic.Int64
+	pubsubLimit atomic.Pointer[BufferLimit]
+	protected   atomic.Bool
 
 	draining atomic.Bool // Shutdown has begun: finish the command at hand, then close
 
@@ -101,6 +114,10 @@ func New(e *engine.Engine, o Options) *Server {
 	s.maxClients.Store(int64(o.MaxClients))
 	s.timeout.Store(int64(max(o.Timeout, 0)))
 	s.outLimit.Store(o.OutputBufferLimit)
+	if o.PubSubLimit == nil {
+		o.PubSubLimit = &DefaultPubSubLimit
+	}
+	s.pubsubLimit.Store(o.PubSubLimit)
 	s.protected.Store(o.ProtectedMode)
 	// The schedule runs even without rules: CONFIG SET save may add some.
 	s.wg.Add(1)
@@ -142,6 +159,10 @@ func (s *Server) SetOutputBufferLimit(n int64) {
 	}
 	s.outLimit.Store(n)
 }
+
+// SetPubSubLimit changes the limit on the messages waiting for a
+// subscribed client, for the messages pushed from now on.
+func (s *Server) SetPubSubLimit(l BufferLimit) { s.pubsubLimit.Store(&l) }
 
 // SetProtectedMode turns protected mode on or off for connections
 // accepted from now on.

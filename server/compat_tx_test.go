@@ -1,0 +1,95 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/photondb/photon/engine"
+	"github.com/photondb/photon/internal/redistest"
+)
+
+func init() {
+	compatScripts = append(compatScripts, []struct {
+		name  string
+		lines []string
+	}{
+		{"transactions", []string{
+			"MULTI", "MULTI", "WATCH x", "GET", "SET a 1", "EXEC",
+			"MULTI", "SET a 1", "EXEC x", "EXEC", "DISCARD",
+			"MULTI", "SET a 1", "INCR a", "LPUSH a x", "GET a", "EXEC",
+			"MULTI", "EXEC", "MULTI", "PING", "DISCARD", "GET a",
+			"MULTI", "NOSUCH", "SET b 1", "EXEC", "EXISTS b",
+			"MULTI", "SELECT 1", "SET b 2", "EXEC", "GET b", "SELECT 0", "GET b",
+			"WATCH", "UNWATCH x", "UNWATCH", "WATCH a b", "MULTI", "GET a", "EXEC",
+			"SET w 1", "WATCH w", "SET w 2", "MULTI", "GET w", "EXEC",
+			"WATCH w", "MULTI", "EXEC", "WATCH w", "UNWATCH", "SET w 3", "MULTI", "GET w", "EXEC",
+			"WATCH nothere", "MULTI", "EXEC", "WATCH w", "DEL w", "MULTI", "EXEC",
+			"WATCH w", "FLUSHDB", "MULTI", "EXEC", "WATCH w", "FLUSHDB", "MULTI", "EXEC",
+			"SET e v PX 1", "WATCH e", "MULTI", "EXEC",
+		}},
+	}...)
+}
+
+// A transaction scenario: "A:" and "B:" lines run on two connections, so
+// that one client's writes meet the other's WATCH, in the same order on
+// photon and on a real redis-server.
+var txScenarios = []struct {
+	name  string
+	lines []string
+}{
+	{"watched key written by another client", []string{
+		"A: SET k 1", "A: WATCH k", "B: SET k 2", "A: MULTI", "A: GET k", "A: EXEC", "A: GET k",
+	}},
+	{"watched key written by the same value", []string{
+		"A: SET k 1", "A: WATCH k", "B: SET k 1", "A: MULTI", "A: INCR k", "A: EXEC",
+	}},
+	{"unrelated key written", []string{
+		"A: WATCH k", "B: SET other 1", "A: MULTI", "A: SET k 5", "A: EXEC", "A: GET k",
+	}},
+	{"write that changes nothing", []string{
+		"A: SET k 1", "A: WATCH k", "B: SET k 9 NX", "B: DEL k2", "A: MULTI", "A: GET k", "A: EXEC",
+	}},
+	{"watched key deleted and flushed", []string{
+		"A: SET k 1", "A: WATCH k", "B: DEL k", "A: MULTI", "A: PING", "A: EXEC",
+		"A: SET k 1", "A: WATCH k", "B: FLUSHALL", "A: MULTI", "A: PING", "A: EXEC",
+		"A: WATCH k", "B: FLUSHALL", "A: MULTI", "A: PING", "A: EXEC",
+	}},
+	{"watch in another database", []string{
+		"A: SELECT 1", "A: SET k 1", "A: WATCH k", "B: SET k 2", "A: MULTI", "A: GET k", "A: EXEC",
+		"A: WATCH k", "B: SELECT 1", "B: SET k 3", "A: MULTI", "A: GET k", "A: EXEC",
+	}},
+	{"queued commands do not run before EXEC", []string{
+		"A: MULTI", "A: SET q 1", "B: GET q", "A: EXEC", "B: GET q",
+	}},
+	{"hash and list writes touch", []string{
+		"A: HSET h f v", "A: WATCH h", "B: HSET h f v2", "A: MULTI", "A: HGET h f", "A: EXEC",
+		"A: RPUSH l a", "A: WATCH l", "B: LPOP l", "A: MULTI", "A: LLEN l", "A: EXEC",
+	}},
+}
+
+// Ensure that MULTI, EXEC and WATCH answer as a real redis-server's do when
+// two clients interleave.
+func TestServer_TransactionsMatchRedis(t *testing.T) {
+	real := redistest.Start(t, "")
+	_, addr := startPhoton(t, engine.Options{})
+	for _, sc := range txScenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			type pair struct{ photon, redis *conn }
+			clients := map[string]pair{
+				"A": {dial(t, addr), dial(t, real.Addr)},
+				"B": {dial(t, addr), dial(t, real.Addr)},
+			}
+			clients["A"].photon.do("FLUSHALL")
+			clients["A"].redis.do("FLUSHALL")
+			for _, line := range sc.lines {
+				who, cmd, _ := strings.Cut(line, ": ")
+				args := strings.Fields(cmd)
+				c := clients[who]
+				got, want := c.photon.do(args...), c.redis.do(args...)
+				if got != want {
+					t.Errorf("%s\n photon: %s\n  redis: %s", line, got, want)
+				}
+			}
+		})
+	}
+}
