@@ -789,7 +789,7 @@ func sortBy(db *DB, elems [][]byte, o *sortOptions) error {
 			}
 			continue
 		}
-		f, ok := strtod(val)
+		f, ok := sortStrtod(val)
 		if !ok {
 			return ErrSortScore
 		}
@@ -894,12 +894,12 @@ func sortLookup(db *DB, pattern, elem []byte) (val []byte, ok bool) {
 	return h.get(field)
 }
 
-// strtod reads b as a number the way Redis's SORT does, with C's strtod
+// sortStrtod reads b as a number the way Redis's SORT does, with C's strtod
 // and nothing left over: leading white space, a sign, decimal or
 // hexadecimal ("0x1.8p3") digits, "inf" and "infinity". "" is 0, as
 // strtod leaves nothing over. Like glibc it fails on NaN and on a value
 // out of range: too large, or too small to hold without losing bits.
-func strtod(b []byte) (float64, bool) {
+func sortStrtod(b []byte) (float64, bool) {
 	b = cString(b)
 	if len(b) == 0 {
 		return 0, true
@@ -991,12 +991,5 @@ func cNumber(s []byte) (text string, nonzero, ok bool) {
 	return mantissa + string(rest), nonzero, true
 }
 
-func isCSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
-}
-
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
-func isHexDigit(c byte) bool {
-	return isDigit(c) || ('a' <= lower(c) && lower(c) <= 'f')
-}

@@ -8,18 +8,6 @@ import (
 	"github.com/photondb/photon/engine"
 )
 
-// journal records what the engine journals, one line per command.
-type journal struct{ lines []string }
-
-func (j *journal) Append(db int, args [][]byte) error {
-	words := make([]string, len(args))
-	for i, a := range args {
-		words[i] = string(a)
-	}
-	j.lines = append(j.lines, strings.Join(words, " "))
-	return nil
-}
-
 // Ensure that EXEC journals its writes between MULTI and EXEC, a lone
 // write alone, and a transaction that wrote nothing not at all.
 func TestTx_Journal(t *testing.T) {
@@ -34,7 +22,7 @@ func TestTx_Journal(t *testing.T) {
 	} {
 		do(t, e, s, line)
 	}
-	want := []string{"MULTI", "SET a 1", "INCR a", "EXEC", "SET b 2"}
+	want := []string{"0 MULTI", "0 SET a 1", "0 INCR a", "0 EXEC", "0 SET b 2"}
 	if strings.Join(j.lines, "|") != strings.Join(want, "|") {
 		t.Errorf("journal = %q, want %q", j.lines, want)
 	}

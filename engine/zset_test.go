@@ -259,8 +259,8 @@ func zexec(t testing.TB, e *Engine, s *Session, line string) Reply {
 	return r
 }
 
-// encodingOf returns the OBJECT ENCODING of key in database 0.
-func encodingOf(t testing.TB, e *Engine, key string) string {
+// zsetEncodingOf returns the OBJECT ENCODING of key in database 0.
+func zsetEncodingOf(t testing.TB, e *Engine, key string) string {
 	t.Helper()
 	v, ok := e.dbs[0].keys.get([]byte(key))
 	if !ok {
@@ -313,7 +313,7 @@ func TestZset_Encoding(t *testing.T) {
 			for _, l := range c.lines {
 				zexec(t, e, s, l)
 			}
-			if got := encodingOf(t, e, c.key); got != c.want {
+			if got := zsetEncodingOf(t, e, c.key); got != c.want {
 				t.Errorf("encoding %s, want %s", got, c.want)
 			}
 			v, _ := e.dbs[0].keys.get([]byte(c.key))
