@@ -9,6 +9,9 @@ test: ## run the tests
 race: ## run the tests under the race detector, as CI does
 	go test -race -count=1 ./...
 
+difftest: ## compare 200,000 random commands with a real redis-server, as CI does
+	go test -count=1 -run '^TestDifferential$$' ./internal/difftest -difftest.n=200000 -v
+
 bench: ## run the Go benchmarks
 	go test -run '^$$' -bench . -benchmem ./...
 
@@ -30,4 +33,4 @@ ci: ## what CI runs
 help: ## list targets
 	@grep -E '^[a-z]+:.*##' Makefile | sed 's/:.*## /\t/'
 
-.PHONY: build test race bench fuzz lint check ci help
+.PHONY: build test race difftest bench fuzz lint check ci help

@@ -1,0 +1,163 @@
+package difftest
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// knownDiff is a difference between photon and Redis that the tester
+// found and that is not fixed yet. Its case in testdata/difftest/known.txt
+// (same ID, or a second example as "ID.2") reproduces it. Skip recognises the generated commands that
+// would run into it, which the driver then does not send; Isolate, the
+// commands that must be pipelined alone to stay clear of it. Fixing the
+// difference means deleting both the case and the entry.
+type knownDiff struct {
+	ID      string
+	Skip    func(args []string) bool
+	Isolate func(args []string) bool
+}
+
+// knownDiffs are the open differences.
+var knownDiffs = []knownDiff{
+	{ID: "select-out-of-int-range", Skip: func(a []string) bool {
+		return is(a, "SELECT") && len(a) == 2 && !fitsInt32(a[1])
+	}},
+	{ID: "lindex-bad-index-missing-key", Skip: func(a []string) bool {
+		return is(a, "LINDEX") && len(a) == 3 && !isInt64(a[2])
+	}},
+	{ID: "help-texts", Skip: func(a []string) bool {
+		return len(a) >= 2 && containers[strings.ToUpper(a[0])] && strings.EqualFold(a[1], "HELP")
+	}},
+	{ID: "command-help-arity", Skip: func(a []string) bool {
+		return is(a, "COMMAND") && len(a) > 2 && strings.EqualFold(a[1], "HELP")
+	}},
+	{ID: "command-info-docs", Skip: func(a []string) bool {
+		if !is(a, "COMMAND") {
+			return false
+		}
+		return len(a) == 1 || slices.ContainsFunc([]string{"INFO", "DOCS", "COUNT", "LIST"}, func(s string) bool { return strings.EqualFold(a[1], s) })
+	}},
+	{ID: "config-get-name-case", Skip: func(a []string) bool {
+		return is(a, "CONFIG") && len(a) > 2 && strings.EqualFold(a[1], "GET") &&
+			slices.ContainsFunc(a[2:], func(p string) bool { return p != strings.ToLower(p) })
+	}},
+	{ID: "keys-empty-key-stars", Skip: func(a []string) bool {
+		return is(a, "KEYS") && len(a) == 2 && len(a[1]) > 1 && strings.Trim(a[1], "*") == ""
+	}},
+	{ID: "client-redis72-subcommands", Skip: func(a []string) bool {
+		return is(a, "CLIENT") && len(a) >= 2 && (strings.EqualFold(a[1], "NO-TOUCH") || strings.EqualFold(a[1], "SETINFO"))
+	}},
+	{ID: "config-set-odd-arguments", Skip: func(a []string) bool {
+		return is(a, "CONFIG") && len(a) > 4 && strings.EqualFold(a[1], "SET") && len(a)%2 == 1
+	}},
+	{ID: "config-set-not-atomic", Skip: func(a []string) bool {
+		return is(a, "CONFIG") && len(a) > 4 && strings.EqualFold(a[1], "SET")
+	}},
+	{ID: "set-past-expiry-dbsize", Skip: func(a []string) bool {
+		if !is(a, "SET") {
+			return false
+		}
+		for i := 3; i+1 < len(a); i++ {
+			n, err := strconv.ParseInt(a[i+1], 10, 64)
+			past := err == nil && n > 0 && (strings.EqualFold(a[i], "EXAT") && n < 4e9 || strings.EqualFold(a[i], "PXAT") && n < 4e12)
+			if past {
+				return true
+			}
+		}
+		return false
+	}},
+	{ID: "error-quotes-nul", Skip: func(a []string) bool {
+		quoted := slices.ContainsFunc(unknownNames, func(n string) bool { return strings.EqualFold(n, a[0]) }) ||
+			is(a, "HELLO") || isExpire(a) || containers[strings.ToUpper(a[0])]
+		return quoted && slices.ContainsFunc(a, func(s string) bool { return strings.Contains(s, "\x00") })
+	}},
+	{ID: "hello-options-in-order", Skip: func(a []string) bool { return is(a, "HELLO") && !helloSimple(a) }},
+	{ID: "error-option-trailing-newline", Skip: func(a []string) bool {
+		return isExpire(a) && len(a) > 3 && slices.ContainsFunc(a[3:], func(s string) bool { return strings.ContainsAny(s, "\r\n") })
+	}},
+	{ID: "hash-table-empty-field", Skip: func(a []string) bool {
+		if !is(a, "HSET") && !is(a, "HMSET") {
+			return false
+		}
+		for i := 2; i < len(a); i += 2 {
+			if a[i] == "" {
+				return true
+			}
+		}
+		return false
+	}},
+	{ID: "pipelined-protocol-switch", Isolate: func(a []string) bool { return is(a, "HELLO") || is(a, "RESET") }},
+}
+
+// knownSkip returns the ID of the known difference args would run into,
+// or "".
+func knownSkip(args []string) string {
+	for _, k := range knownDiffs {
+		if k.Skip != nil && k.Skip(args) {
+			return k.ID
+		}
+	}
+	return ""
+}
+
+// knownIsolate reports whether args must be pipelined alone.
+func knownIsolate(args []string) bool {
+	return slices.ContainsFunc(knownDiffs, func(k knownDiff) bool { return k.Isolate != nil && k.Isolate(args) })
+}
+
+// isExpire reports whether args is EXPIRE, PEXPIRE, EXPIREAT or PEXPIREAT.
+func isExpire(args []string) bool {
+	return slices.ContainsFunc([]string{"EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT"}, func(n string) bool { return is(args, n) })
+}
+
+// is reports whether args is the command name, in any case.
+func is(args []string, name string) bool { return strings.EqualFold(args[0], name) }
+
+func isInt64(s string) bool {
+	n, err := strconv.ParseInt(s, 10, 64)
+	return err == nil && strconv.FormatInt(n, 10) == s
+}
+
+func fitsInt32(s string) bool {
+	n, err := strconv.ParseInt(s, 10, 64)
+	return err != nil || (n >= -1<<31 && n < 1<<31)
+}
+
+// helloSimple reports whether HELLO's options are such that checking
+// them all before acting on any (as photon does) and acting on each in
+// turn (as Redis does) give the same result: at most one option, or
+// options that are all well-formed, authenticate as the default user
+// and set valid names.
+func helloSimple(a []string) bool {
+	n := 0
+	for j := 2; j < len(a); j++ {
+		n++
+		switch more := len(a) - 1 - j; {
+		case strings.EqualFold(a[j], "AUTH") && more >= 2:
+			if a[j+1] != "default" {
+				return n == 1 && j+3 == len(a)
+			}
+			j += 2
+		case strings.EqualFold(a[j], "SETNAME") && more >= 1:
+			if !validName(a[j+1]) {
+				return n == 1 && j+2 == len(a)
+			}
+			j++
+		default:
+			return n == 1
+		}
+	}
+	return true
+}
+
+// validName reports whether CLIENT SETNAME accepts name: no spaces, line
+// breaks or other characters outside '!' to '~'.
+func validName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if name[i] < '!' || name[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
