@@ -992,4 +992,3 @@ func cNumber(s []byte) (text string, nonzero, ok bool) {
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-

@@ -42,9 +42,6 @@ var knownDiffs = []knownDiff{
 		return is(a, "CONFIG") && len(a) > 2 && strings.EqualFold(a[1], "GET") &&
 			slices.ContainsFunc(a[2:], func(p string) bool { return p != strings.ToLower(p) })
 	}},
-	{ID: "keys-empty-key-stars", Skip: func(a []string) bool {
-		return is(a, "KEYS") && len(a) == 2 && len(a[1]) > 1 && strings.Trim(a[1], "*") == ""
-	}},
 	{ID: "client-redis72-subcommands", Skip: func(a []string) bool {
 		return is(a, "CLIENT") && len(a) >= 2 && (strings.EqualFold(a[1], "NO-TOUCH") || strings.EqualFold(a[1], "SETINFO"))
 	}},
