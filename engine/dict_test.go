@@ -30,7 +30,7 @@ func TestDict_MatchesMapModel(t *testing.T) {
 				case 0:
 					return value{obj: &list{}}
 				case 1:
-					return value{obj: &hash{m: map[string][]byte{}}}
+					return value{obj: newHash(0)}
 				case 2:
 					return value{str: bytes.Repeat([]byte{byte(rng.Intn(256))}, inlineMax+1+rng.Intn(300))}
 				case 3:

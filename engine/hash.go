@@ -1,39 +1,48 @@
 package engine
 
+import "maps"
+
 // Redis keeps a small hash as a listpack, whose fields stay in insertion
-// order, and converts it to a hash table once it has more than
-// hash-max-listpack-entries fields or a field or value longer than
-// hash-max-listpack-value bytes. Replies list a small hash's fields in
-// that order, so PhotonDB keeps the same two forms and converts at the
-// same points.
+// order, and converts it to a hash table for good once it has more than
+// hash-max-listpack-entries fields or once a field or value longer than
+// hash-max-listpack-value bytes is stored in it. Replies list a small
+// hash's fields in that order, so PhotonDB keeps the same two forms and
+// converts at the same points. The limits are the defaults of the
+// redis.conf that Redis ships.
 const (
 	hashMaxListpackEntries = 128
 	hashMaxListpackValue   = 64
 )
 
-// hash maps fields to values: a slice of pairs in insertion order while
-// small, a map after. Values are replaced, never changed in place.
+// hash maps fields to values. Both forms keep the pairs in one slice,
+// field, value, field, value...: the small form in insertion order,
+// searched from the start, as Redis's listpack; the large form adds an
+// index from field to position and deletes by moving the last pair into
+// the gap, so every operation, and picking a random field, is O(1).
+// Fields and values are never changed in place, only replaced.
 type hash struct {
-	pairs [][]byte // field, value, field, value... while small
-	m     map[string][]byte
+	pairs [][]byte
+	index map[string]int // position of each field in pairs; nil while small
 }
 
+// newHash returns an empty small hash with room for sizeHint fields.
 func newHash(sizeHint int) *hash {
-	if sizeHint > hashMaxListpackEntries {
-		return &hash{m: make(map[string][]byte, sizeHint)}
-	}
-	return &hash{pairs: make([][]byte, 0, 2*sizeHint)}
+	return &hash{pairs: make([][]byte, 0, 2*min(sizeHint, hashMaxListpackEntries))}
 }
 
-func (h *hash) len() int {
-	if h.m != nil {
-		return len(h.m)
-	}
-	return len(h.pairs) / 2
-}
+func (h *hash) len() int { return len(h.pairs) / 2 }
 
-// index returns the position of field's name in pairs, or -1.
-func (h *hash) index(field []byte) int {
+// large reports whether the hash has been converted to a hash table.
+func (h *hash) large() bool { return h.index != nil }
+
+// find returns the position of field's name in pairs, or -1.
+func (h *hash) find(field []byte) int {
+	if h.large() {
+		if i, ok := h.index[str(field)]; ok {
+			return i
+		}
+		return -1
+	}
 	for i := 0; i < len(h.pairs); i += 2 {
 		if string(h.pairs[i]) == string(field) {
 			return i
@@ -42,75 +51,80 @@ func (h *hash) index(field []byte) int {
 	return -1
 }
 
+// get returns field's value; a nil hash, for a missing key, has none.
 func (h *hash) get(field []byte) ([]byte, bool) {
-	if h.m != nil {
-		v, ok := h.m[string(field)]
-		return v, ok
+	if h == nil {
+		return nil, false
 	}
-	if i := h.index(field); i >= 0 {
+	if i := h.find(field); i >= 0 {
 		return h.pairs[i+1], true
 	}
 	return nil, false
 }
 
 // set stores value (which the hash keeps) at field and reports whether
-// the field is new. A new field goes last, an existing one keeps its place.
+// the field is new. A new field goes last, an existing one keeps its
+// place. A field or value too long for a listpack converts the hash
+// first, and a field beyond the listpack's count converts it after.
 func (h *hash) set(field, value []byte) bool {
-	if h.m == nil && (len(field) > hashMaxListpackValue || len(value) > hashMaxListpackValue) {
-		h.toMap()
+	if len(field) > hashMaxListpackValue || len(value) > hashMaxListpackValue {
+		h.convert()
 	}
-	if h.m != nil {
-		_, exists := h.m[string(field)]
-		h.m[string(field)] = value
-		return !exists
-	}
-	if i := h.index(field); i >= 0 {
+	if i := h.find(field); i >= 0 {
 		h.pairs[i+1] = value
 		return false
 	}
-	h.pairs = append(h.pairs, clone(field), value)
-	if len(h.pairs)/2 > hashMaxListpackEntries {
-		h.toMap()
+	field = clone(field)
+	if h.large() {
+		// The index's key shares the field's bytes, which the hash
+		// owns and never changes.
+		h.index[str(field)] = len(h.pairs)
+	}
+	h.pairs = append(h.pairs, field, value)
+	if h.len() > hashMaxListpackEntries {
+		h.convert()
 	}
 	return true
 }
 
 func (h *hash) del(field []byte) bool {
-	if h.m != nil {
-		_, ok := h.m[string(field)]
-		delete(h.m, string(field))
-		return ok
-	}
-	i := h.index(field)
+	i := h.find(field)
 	if i < 0 {
 		return false
 	}
 	n := len(h.pairs)
-	copy(h.pairs[i:], h.pairs[i+2:])
+	if h.large() {
+		delete(h.index, str(field))
+		if i != n-2 {
+			h.pairs[i], h.pairs[i+1] = h.pairs[n-2], h.pairs[n-1]
+			h.index[str(h.pairs[i])] = i
+		}
+	} else {
+		copy(h.pairs[i:], h.pairs[i+2:])
+	}
 	h.pairs[n-2], h.pairs[n-1] = nil, nil // let the removed pair go
 	h.pairs = h.pairs[:n-2]
 	return true
 }
 
-func (h *hash) toMap() {
-	h.m = make(map[string][]byte, len(h.pairs))
-	for i := 0; i < len(h.pairs); i += 2 {
-		h.m[string(h.pairs[i])] = h.pairs[i+1]
+// convert turns a small hash into a large one; a large one stays.
+func (h *hash) convert() {
+	if h.large() {
+		return
 	}
-	h.pairs = nil
+	h.index = make(map[string]int, len(h.pairs)/2)
+	for i := 0; i < len(h.pairs); i += 2 {
+		h.index[str(h.pairs[i])] = i
+	}
 }
+
+// pair returns the i'th field and value, 0 <= i < len: in insertion order
+// while the hash is small.
+func (h *hash) pair(i int) (field, value []byte) { return h.pairs[2*i], h.pairs[2*i+1] }
 
 // each calls fn with every field and value, in insertion order while the
 // hash is small, until fn returns false.
 func (h *hash) each(fn func(field, value []byte) bool) {
-	if h.m != nil {
-		for f, v := range h.m {
-			if !fn(bytesOf(f), v) {
-				return
-			}
-		}
-		return
-	}
 	for i := 0; i < len(h.pairs); i += 2 {
 		if !fn(h.pairs[i], h.pairs[i+1]) {
 			return
@@ -121,19 +135,16 @@ func (h *hash) each(fn func(field, value []byte) bool) {
 func (h *hash) kind() Kind { return KindHash }
 
 func (h *hash) encoding() string {
-	if h.m != nil {
+	if h.large() {
 		return "hashtable"
 	}
 	return "listpack"
 }
 
 func (h *hash) clone() object {
-	if h.m != nil {
-		c := &hash{m: make(map[string][]byte, len(h.m))}
-		for k, v := range h.m {
-			c.m[k] = v
-		}
-		return c
+	c := &hash{pairs: append([][]byte(nil), h.pairs...)}
+	if h.large() {
+		c.index = maps.Clone(h.index)
 	}
-	return &hash{pairs: append([][]byte(nil), h.pairs...)}
+	return c
 }
