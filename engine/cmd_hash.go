@@ -297,11 +297,11 @@ func cmdHincrby(db *DB, args [][]byte) (Reply, error) {
 // as Redis does, and answers the sum as Redis formats it. It journals
 // the HSET of that sum, so that a replay stores the same digits.
 func cmdHincrbyfloat(db *DB, args [][]byte) (Reply, error) {
-	by, ok := parseExtended(args[3])
+	by, ok := parseLongDouble(args[3])
 	if !ok {
 		return nil, ErrNotFloat
 	}
-	if by.isInf() {
+	if by.IsInf() {
 		return nil, errHashNaNInf
 	}
 	h, _, err := db.hashToWrite(args[1])
@@ -310,16 +310,15 @@ func cmdHincrbyfloat(db *DB, args [][]byte) (Reply, error) {
 	}
 	sum := by
 	if v, exists := h.get(args[2]); exists {
-		n, isFloat := parseExtended(v)
+		n, isFloat := parseLongDouble(v)
 		if !isFloat {
 			return nil, errHashNotFloat
 		}
-		sum = n.add(by)
+		if sum, ok = addLongDouble(n, by); !ok {
+			return nil, errHashIncrNaNInf
+		}
 	}
-	if sum.isInf() {
-		return nil, errHashIncrNaNInf
-	}
-	b := sum.human()
+	b := formatLongDouble(sum)
 	h = db.ensureHash(args[1], h)
 	h.set(args[2], b)
 	db.changed(1)

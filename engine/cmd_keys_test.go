@@ -152,7 +152,7 @@ func TestGeneric_Commands(t *testing.T) {
 			{"SET a 1", "OK"},
 			{"RPUSH l x", "1"},
 			{"SCAN 0 TYPE LIST", `["0" ["l"]]`},
-			{"SCAN 18446744073709551615 MATCH a", `["0" []]`},
+			{"SCAN 18446744073709551615 MATCH nothing", `["0" []]`}, // which keys the last bucket holds depends on the hash seed
 			{"SCAN -1 MATCH nothing", `["0" []]`},
 			{"SCAN 0 TYPE string MATCH a", `["0" ["a"]]`},
 			{"SCAN 0 TYPE nosuchtype", `["0" []]`},

@@ -4,8 +4,6 @@ import (
 	"testing"
 )
 
-const wrongType = "WRONGTYPE Operation against a key holding the wrong kind of value"
-
 // Ensure that the list commands answer as Redis 7.0 does, errors and edge
 // cases included; each case starts from an empty database.
 func TestListCommands(t *testing.T) {

@@ -7,10 +7,10 @@ import "maps"
 // hash-max-listpack-entries fields or once a field or value longer than
 // hash-max-listpack-value bytes is stored in it. Replies list a small
 // hash's fields in that order, so PhotonDB keeps the same two forms and
-// converts at the same points. The limits are the defaults of the
-// redis.conf that Redis ships.
+// converts at the same points. The limits are Redis 7.0's built-in
+// defaults (its shipped redis.conf lowers the entries to 128).
 const (
-	hashMaxListpackEntries = 128
+	hashMaxListpackEntries = 512
 	hashMaxListpackValue   = 64
 )
 

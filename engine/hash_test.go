@@ -33,9 +33,9 @@ func objectEncoding(e *Engine, s *Session, key string) string {
 }
 
 // Ensure that hashes change from listpack to hashtable exactly when Redis
-// 7.0 (with redis.conf's hash-max-listpack-entries 128) converts them:
+// 7.0 (with its built-in hash-max-listpack-entries, 512) converts them:
 // on storing a field or value longer than 64 bytes, whichever command
-// stores it, and on the 129th field; and never back.
+// stores it, and on the 513th field; and never back.
 func TestHash_Encoding(t *testing.T) {
 	long := strings.Repeat("x", 65)
 	fits := strings.Repeat("x", 64)
@@ -59,11 +59,11 @@ func TestHash_Encoding(t *testing.T) {
 		{"field of 64 bytes", []string{"HSET h " + fits + " 1"}, "listpack"},
 		{"value of 65 bytes", []string{"HSET h f " + long}, "hashtable"},
 		{"long value after short ones", []string{"HSET h a 1 b " + long}, "hashtable"},
-		{"128 fields", []string{"HSET h" + pairs(128, true)}, "listpack"},
-		{"129 fields", []string{"HSET h" + pairs(128, true), "HSET h x y"}, "hashtable"},
-		{"129 fields at once", []string{"HSET h" + pairs(129, true)}, "hashtable"},
-		{"129 pairs of one field", []string{"HSET h" + pairs(129, false)}, "listpack"},
-		{"no way back", []string{"HSET h" + pairs(129, true), "HDEL h f1 f2 f3"}, "hashtable"},
+		{"512 fields", []string{"HSET h" + pairs(512, true)}, "listpack"},
+		{"513 fields", []string{"HSET h" + pairs(512, true), "HSET h x y"}, "hashtable"},
+		{"513 fields at once", []string{"HSET h" + pairs(513, true)}, "hashtable"},
+		{"513 pairs of one field", []string{"HSET h" + pairs(513, false)}, "listpack"},
+		{"no way back", []string{"HSET h" + pairs(513, true), "HDEL h f1 f2 f3"}, "hashtable"},
 		{"HSETNX on an existing field", []string{"HSET h a 1", "HSETNX h a " + long}, "listpack"},
 		{"HSETNX of a long value", []string{"HSET h a 1", "HSETNX h b " + long}, "hashtable"},
 		{"HSETNX of a long field", []string{"HSETNX h " + long + " 1"}, "hashtable"},
