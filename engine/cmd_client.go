@@ -35,6 +35,8 @@ func cmdClient(db *DB, args [][]byte) (Reply, error) {
 		return clientList(e, s, args)
 	case equalFold(sub, "KILL"):
 		return clientKill(e, s, args)
+	case equalFold(sub, "UNBLOCK"):
+		return clientUnblock(e, args)
 	case equalFold(sub, "NO-EVICT"), equalFold(sub, "NO-TOUCH"):
 		var on bool
 		switch {
@@ -68,6 +70,7 @@ func cmdClient(db *DB, args [][]byte) (Reply, error) {
 		"LIST [options ...]", "    Return information about client connections. Options:",
 		"    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Return clients of specified type.",
 		"SETNAME <name>", "    Assign the name <name> to the current connection.",
+		"UNBLOCK <clientid> [TIMEOUT|ERROR]", "    Unblock the specified blocked client.",
 		"SETINFO <option> <value>", "    Set client meta attr. Options are:",
 		"    * LIB-NAME: the client lib name.", "    * LIB-VER: the client lib version.",
 		"NO-EVICT (ON|OFF)", "    Protect current client connection from eviction.",
@@ -151,6 +154,10 @@ type clientRow struct {
 	created     int64
 	last        int64
 	monitor     bool
+	blocked     bool
+	multi       int64 // commands queued since MULTI; -1 outside one
+	sub, psub   int64 // channels and patterns subscribed to
+	ssub        int64 // shard channels
 	kill        func()
 }
 
@@ -162,6 +169,14 @@ func (s *Session) row() clientRow {
 	r.created = s.created
 	r.last = s.last.Load()
 	r.monitor = s.monitor.Load()
+	r.blocked = s.blk != nil
+	r.multi = s.tx.queued.Load()
+	if s.subs.n.Load() > 0 {
+		p := &s.eng.pubsub
+		p.mu.Lock()
+		r.sub, r.psub, r.ssub = int64(len(s.subs.channels)), int64(len(s.subs.patterns)), int64(len(s.subs.shards))
+		p.mu.Unlock()
+	}
 	return r
 }
 
@@ -205,6 +220,15 @@ func (e *Engine) clientLine(b *strings.Builder, r clientRow, self *Session, args
 	if r.monitor {
 		flags += "O"
 	}
+	if r.sub+r.psub+r.ssub > 0 {
+		flags += "P"
+	}
+	if r.multi >= 0 {
+		flags += "x"
+	}
+	if r.blocked {
+		flags += "b"
+	}
 	if r.view.noEvict {
 		flags += "e"
 	}
@@ -235,10 +259,10 @@ func (e *Engine) clientLine(b *strings.Builder, r clientRow, self *Session, args
 	num("idle", (now/1e6-r.last>>16)/1e3)
 	str("flags", flags)
 	num("db", int64(r.view.db))
-	str("sub", "0")
-	str("psub", "0")
-	str("ssub", "0")
-	str("multi", "-1")
+	num("sub", r.sub)
+	num("psub", r.psub)
+	num("ssub", r.ssub)
+	num("multi", r.multi)
 	str("qbuf", "0")
 	str("qbuf-free", "0")
 	num("argv-mem", int64(argvMem))
@@ -404,4 +428,42 @@ func cmdReset(db *DB, args [][]byte) (Reply, error) {
 		reset()
 	}
 	return Status("RESET"), nil
+}
+
+var errUnblockReason = errf("CLIENT UNBLOCK reason should be TIMEOUT or ERROR")
+
+// clientUnblock answers CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when the
+// client was waiting on a blocking command, which then answers as on its
+// timeout, or with the UNBLOCKED error.
+func clientUnblock(e *Engine, args [][]byte) (Reply, error) {
+	if len(args) > 4 {
+		return nil, errf(oneLine("unknown subcommand or wrong number of arguments for '" + trunc(args[1], 128) + "'. Try CLIENT HELP."))
+	}
+	id, ok := parseInt(args[2])
+	if !ok {
+		return nil, ErrNotInteger
+	}
+	asError := false
+	if len(args) == 4 {
+		switch {
+		case equalFold(args[3], "TIMEOUT"):
+		case equalFold(args[3], "ERROR"):
+			asError = true
+		default:
+			return nil, errUnblockReason
+		}
+	}
+	e.stats.mu.Lock()
+	var target *Session
+	for s := range e.stats.sessions {
+		if s.id == id {
+			target = s
+			break
+		}
+	}
+	e.stats.mu.Unlock()
+	if target == nil {
+		return zero, nil
+	}
+	return boolReply(e.unblockLocked(target, asError)), nil
 }

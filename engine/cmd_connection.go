@@ -6,7 +6,7 @@ func connectionCommands() []*Command {
 		{Name: "AUTH", Group: "connection", Arity: -2, Flags: ReadOnly | Fast | NoScript | Loading | Stale | NoAuth,
 			Args: "[username] password", Summary: "Authenticates the connection.", Since: "1.0.0", Run: cmdAuth},
 		{Name: "CLIENT", Group: "connection", Arity: -2, Flags: ReadOnly | NoScript | Loading | Stale,
-			Args:    "ID|INFO|LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id ...]|KILL [ip:port] [ID client-id] [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME YES|NO]|GETNAME|SETNAME connection-name|SETINFO LIB-NAME|LIB-VER value|NO-EVICT ON|OFF|NO-TOUCH ON|OFF|HELP",
+			Args:    "ID|INFO|LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id ...]|KILL [ip:port] [ID client-id] [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME YES|NO]|GETNAME|SETNAME connection-name|SETINFO LIB-NAME|LIB-VER value|NO-EVICT ON|OFF|NO-TOUCH ON|OFF|UNBLOCK client-id [TIMEOUT|ERROR]|HELP",
 			Summary: "Manages client connections: their ids, names, listing and killing.", Since: "2.4.0", Run: cmdClient,
 			Subcommands: []*Subcommand{
 				{Name: "GETNAME", Arity: 2},
@@ -19,6 +19,7 @@ func connectionCommands() []*Command {
 				{Name: "NO-TOUCH", Arity: 3},
 				{Name: "SETINFO", Arity: 4},
 				{Name: "SETNAME", Arity: 3},
+				{Name: "UNBLOCK", Arity: -3, Flags: Admin},
 			}},
 		{Name: "ECHO", Group: "connection", Arity: 2, Flags: ReadOnly | Fast,
 			Args: "message", Summary: "Returns the given string.", Since: "1.0.0", Run: cmdEcho},

@@ -45,9 +45,10 @@ type tx struct {
 	queue   []queuedCmd // the commands EXEC will run
 	pending queuedCmd   // the command being queued, between check and run
 	watched []watchedKey
-	dirty   atomic.Bool // a watched key changed; set by other sessions' writes
-	inExec  bool        // EXEC is running the queue
-	log     []journaled // the writes EXEC ran, journaled together when it ends
+	dirty   atomic.Bool  // a watched key changed; set by other sessions' writes
+	inExec  bool         // EXEC is running the queue
+	queued  atomic.Int64 // len(queue) in MULTI, -1 outside, for CLIENT LIST
+	log     []journaled  // the writes EXEC ran, journaled together when it ends
 }
 
 // queuedCmd is a command checked and copied at queueing time.
@@ -129,6 +130,7 @@ func (s *Session) enqueue(args [][]byte) Reply {
 	q := s.tx.pending
 	q.args = copied
 	s.tx.queue = append(s.tx.queue, q)
+	s.tx.queued.Store(int64(len(s.tx.queue)))
 	if q.flags&Write != 0 {
 		s.tx.writes = true
 	}
@@ -138,6 +140,7 @@ func (s *Session) enqueue(args [][]byte) Reply {
 // discard ends the transaction and forgets the watched keys.
 func (s *Session) discard() {
 	s.tx.multi, s.tx.aborted, s.tx.writes = false, false, false
+	s.tx.queued.Store(-1)
 	clear(s.tx.queue)
 	s.tx.queue = s.tx.queue[:0]
 	s.eng.unwatchAll(s)
@@ -149,6 +152,7 @@ func cmdMulti(db *DB, args [][]byte) (Reply, error) {
 		return nil, errMultiNested
 	}
 	s.tx.multi = true
+	s.tx.queued.Store(0)
 	return OK, nil
 }
 
@@ -175,6 +179,7 @@ func cmdExec(db *DB, args [][]byte) (Reply, error) {
 	}
 	queue := s.tx.queue
 	s.tx.multi = false // commands in the queue run as themselves
+	s.tx.queued.Store(-1)
 	s.tx.inExec = true
 	replies := make([]Reply, len(queue))
 	for i, q := range queue {
@@ -293,6 +298,9 @@ func (e *Engine) unwatchAll(s *Session) {
 // fail. byExpiry is set when the key is being deleted because it expired;
 // that is no change for a session that watched it already expired.
 func (e *Engine) touch(db int, key []byte, byExpiry bool) {
+	if len(e.blocked) > 0 && !byExpiry {
+		e.keyReady(db, key)
+	}
 	w := &e.watchers
 	if w.n.Load() == 0 {
 		return

@@ -22,6 +22,7 @@ func commands() []*Command {
 		sortedSetCommands(),
 		transactionCommands(),
 		pubsubCommands(),
+		blockingCommands(),
 	)
 	slices.SortFunc(t, func(a, b *Command) int {
 		if a.Group != b.Group {

@@ -71,9 +71,12 @@ type Engine struct {
 	pass     atomic.Pointer[password] // requirepass; nil when the default user has none
 	slowlog  slowlog
 	monitors monitors
-	watchers watchers   // WATCHed keys
-	pubsub   pubsub     // SUBSCRIBE and PUBLISH
-	ops      opsSampler // instantaneous_ops_per_sec
+	watchers watchers                  // WATCHed keys
+	pubsub   pubsub                    // SUBSCRIBE and PUBLISH
+	blocked  map[watchedKey][]*Session // sessions blocked on each key, longest waiting first; under the write lock
+	nblocked atomic.Int64              // blocked sessions, for INFO
+	ready    []watchedKey              // keys written since blocked sessions were last served
+	ops      opsSampler                // instantaneous_ops_per_sec
 }
 
 type stats struct {
@@ -191,6 +194,8 @@ type Session struct {
 	props    [][][]byte   // what the running command journals instead of itself; see DB.propagate
 	touched  bool         // the running command marked its changed keys itself; see DB.touch
 	tx       tx           // MULTI and WATCH
+	blk      *block       // the blocking command waiting; nil when none
+	serving  bool         // its command runs again because a key it waits on is ready
 	subs     subscriptions
 
 	mu   sync.Mutex // guards view and conn against readers on other connections
@@ -217,6 +222,7 @@ func (e *Engine) NewSession() *Session {
 	s := &Session{eng: e, id: e.nextID.Add(1), proto: 2, authed: e.pass.Load() == nil, created: e.mono()}
 	s.view.proto = 2
 	s.last.Store(s.created / 1e6 << 16)
+	s.tx.queued.Store(-1)
 	e.stats.mu.Lock()
 	e.stats.sessions[s] = struct{}{}
 	e.stats.mu.Unlock()
@@ -235,6 +241,11 @@ type ConnInfo struct {
 	// Reset clears what the server keeps for the connection (a MULTI
 	// queue, subscriptions) when the client sends RESET; may be nil.
 	Reset func()
+	// WatchClosed runs while a blocking command waits, on a goroutine of
+	// its own: it sends the replies written so far, then returns true as
+	// soon as it sees the client close the connection, or false once stop
+	// is closed. May be nil.
+	WatchClosed func(stop <-chan struct{}) bool
 }
 
 // SetConn records where the client is connected from.
@@ -296,11 +307,15 @@ func (e *Engine) Exec(s *Session, args [][]byte) (Reply, error) {
 	if flags&Write == 0 {
 		e.mu.RLock()
 		defer e.mu.RUnlock()
-	} else {
-		e.mu.Lock()
-		defer e.mu.Unlock()
+		return e.run(s, cmd, call, flags, args)
 	}
-	return e.run(s, cmd, call, flags, args)
+	e.mu.Lock()
+	r, err := e.run(s, cmd, call, flags, args)
+	e.mu.Unlock()
+	if _, blocked := r.(blockedReply); blocked {
+		return e.waitBlocked(s)
+	}
+	return r, err
 }
 
 // ExecBatch runs a client's pipelined commands in order, as Exec would
@@ -333,11 +348,13 @@ func (e *Engine) ExecBatch(s *Session, cmds [][][]byte, out func(Reply, error)) 
 		s.sink += e.dbs[s.db].keys.prefetch(cmds[i:])
 		s.bulks = s.bulks[:0]
 		replies, errs := s.batchReplies[:0], s.batchErrs[:0]
+		blocked := false
 		for {
 			r, rerr := e.run(s, cmd, call, flags, cmds[i])
 			replies, errs = append(replies, r), append(errs, rerr)
 			i++
-			if i == len(cmds) || s.quit || len(replies) == maxBatchRun {
+			_, blocked = r.(blockedReply)
+			if i == len(cmds) || s.quit || len(replies) == maxBatchRun || blocked {
 				err = nil
 				if i < len(cmds) && !s.quit {
 					cmd, call, flags, err = e.check(s, cmds[i])
@@ -356,9 +373,17 @@ func (e *Engine) ExecBatch(s *Session, cmds [][][]byte, out func(Reply, error)) 
 		} else {
 			e.mu.RUnlock()
 		}
-		for j := range replies {
+		n := len(replies)
+		if blocked {
+			n-- // the run ends with a command that waits: answer it last
+		}
+		for j := range n {
 			out(replies[j], errs[j])
 			replies[j], errs[j] = nil, nil
+		}
+		if blocked {
+			out(e.waitBlocked(s))
+			replies[n], errs[n] = nil, nil
 		}
 		s.batchReplies, s.batchErrs = replies, errs
 	}
@@ -416,11 +441,14 @@ func (e *Engine) run(s *Session, cmd *Command, call uint16, flags Flag, args [][
 		if e.journal != nil {
 			e.journalWrite(s, db, cmd, args)
 		}
-		if !s.touched && e.watchers.n.Load() > 0 {
+		if !s.touched && (e.watchers.n.Load() > 0 || len(e.blocked) > 0) {
 			e.touchKeys(s, cmd, args)
 		}
 	}
 	s.touched = false
+	if len(e.ready) > 0 && !s.serving && !s.tx.inExec {
+		e.serveBlocked()
+	}
 	if len(s.props) > 0 {
 		s.props = s.props[:0]
 	}

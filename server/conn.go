@@ -136,10 +136,11 @@ func (c *conn) serve() {
 	sess := c.srv.eng.NewSession()
 	defer sess.Close()
 	sess.SetConn(engine.ConnInfo{
-		Addr:      c.nc.RemoteAddr().String(),
-		LocalAddr: c.nc.LocalAddr().String(),
-		Kill:      c.kill,
-		Push:      c.push,
+		Addr:        c.nc.RemoteAddr().String(),
+		LocalAddr:   c.nc.LocalAddr().String(),
+		Kill:        c.kill,
+		Push:        c.push,
+		WatchClosed: c.watchClosed,
 	})
 	c.sess = sess
 	c.r = resp.NewReader(c)

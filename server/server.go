@@ -321,6 +321,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		c.interrupt()
 	}
 	s.mu.Unlock()
+	s.eng.DropBlocked()
 
 	done := make(chan struct{})
 	go func() {
