@@ -226,8 +226,8 @@ func (s *session) interactive() error {
 		case err != nil:
 			return fmt.Errorf("read line: %w", err)
 		}
-		if strings.TrimSpace(line) != "" && !secret(line) {
-			rl.SaveHistory(line)
+		if h := strings.TrimRight(line, " \t"); strings.TrimSpace(h) != "" && !secret(h) {
+			rl.SaveHistory(h)
 		}
 		s.drainInterrupts()
 		out := s.handleLine(line)

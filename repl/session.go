@@ -285,8 +285,8 @@ func (s *session) run(args []string) error {
 	if err != nil {
 		return s.lost(err)
 	}
-	s.print(args, v)
-	if d := s.now().Sub(start); s.cfg.Interactive && s.cfg.Output == Standard && d >= slowReply {
+	cut := s.print(args, v)
+	if d := s.now().Sub(start); s.cfg.Interactive && s.cfg.Output == Standard && d >= slowReply && !cut {
 		fmt.Fprintf(s.cfg.Out, "(%.2fs)\n", d.Seconds())
 	}
 	s.follow(args, v)
@@ -364,9 +364,10 @@ func (s *session) wait(fn func() (resp.Value, error)) (resp.Value, error) {
 	}
 }
 
-// print writes the reply to args in the session's mode.
-func (s *session) print(args []string, v resp.Value) {
-	s.write(s.render.reply(args, v, s.cfg.Output))
+// print writes the reply to args in the session's mode. It reports
+// whether Ctrl-C cut the printing short.
+func (s *session) print(args []string, v resp.Value) bool {
+	return s.write(s.render.reply(args, v, s.cfg.Output))
 }
 
 // write writes text to cfg.Out. In an interactive session it writes in
