@@ -9,11 +9,13 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -48,11 +50,6 @@ func main() {
 
 // newApp builds the command line. Tests run it with their own streams.
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
-	termFlags := []cli.Flag{
-		&cli.BoolFlag{Name: "raw", Usage: "print replies raw, as redis-cli --raw (the default when stdout is not a terminal)"},
-		&cli.BoolFlag{Name: "no-raw", Usage: "print replies formatted even when stdout is not a terminal"},
-		&cli.BoolFlag{Name: "no-color", Usage: "never colour the output (also: NO_COLOR set in the environment)", EnvVars: []string{"NO_COLOR"}},
-	}
 	return &cli.App{
 		Name:      "photon",
 		Usage:     "an in-memory key-value database that speaks the Redis protocol",
@@ -67,7 +64,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 				ArgsUsage: "[FILE]",
 				Description: "Opens FILE (default ./photon.rdb; created on the first save) and reads commands\n" +
 					"from the terminal, or from stdin when it is not a terminal. Quitting saves unsaved changes.",
-				Flags:  termFlags,
+				Flags:  termFlags(),
 				Action: func(c *cli.Context) error { return runShell(c, stdin, stdout, stderr) },
 			},
 			{
@@ -88,27 +85,77 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 				Name:      "connect",
 				Usage:     "run the REPL against a PhotonDB or Redis server, or one command",
 				ArgsUsage: "[HOST:PORT] [COMMAND [ARG ...]]",
-				Description: "Connects to HOST:PORT (default 127.0.0.1:6379). With a command, runs it once and\n" +
-					"prints the reply, like redis-cli; without one, reads commands from the terminal or stdin.",
-				Flags:  termFlags,
-				Action: func(c *cli.Context) error { return runConnect(c, stdin, stdout, stderr) },
+				Description: "Connects to HOST:PORT (default 127.0.0.1:6379; or -h, -p, -u), as redis-cli does.\n" +
+					"With a command, runs it and prints the reply; without one, reads commands from the\n" +
+					"terminal, or from stdin when it is not a terminal. The password comes from -a, -u\n" +
+					"or REDISCLI_AUTH.",
+				HideHelp: true, // -h is the host, as in redis-cli
+				Flags:    connectFlags(),
+				Action:   func(c *cli.Context) error { return runConnect(c, stdin, stdout, stderr) },
 			},
 		},
 	}
+}
+
+// termFlags are the flags of every REPL: output modes, colours, and how
+// a script behaves.
+func termFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "raw", Usage: "print replies raw, as redis-cli --raw (the default when stdout is not a terminal)"},
+		&cli.BoolFlag{Name: "no-raw", Usage: "print replies formatted even when stdout is not a terminal"},
+		&cli.BoolFlag{Name: "csv", Usage: "print each reply as a line of comma-separated values, as redis-cli --csv"},
+		&cli.BoolFlag{Name: "json", Usage: "print each reply as a JSON value, as redis-cli --json (RESP3 unless -2)"},
+		&cli.BoolFlag{Name: "quoted-json", Usage: "as --json, with ASCII-safe quoted strings"},
+		&cli.BoolFlag{Name: "no-color", Usage: "never colour the output (also: NO_COLOR set to anything in the environment)"},
+		&cli.BoolFlag{Name: "bail", Usage: "stop a script at the first line that fails"},
+		&cli.BoolFlag{Name: "2", Usage: "speak RESP2 (the default)"},
+		&cli.BoolFlag{Name: "3", Usage: "speak RESP3: send HELLO 3 on connecting"},
+	}
+}
+
+// connectFlags are the flags of connect: the REPL's, and redis-cli's
+// common ones.
+func connectFlags() []cli.Flag {
+	return append(termFlags(),
+		&cli.StringFlag{Name: "h", Usage: "server host name (default: 127.0.0.1)"},
+		&cli.IntFlag{Name: "p", Usage: "server port (default: 6379)"},
+		&cli.StringFlag{Name: "u", Usage: "server URI: redis://[[user]:[password]@][host][:port][/db], or rediss:// for TLS"},
+		&cli.StringFlag{Name: "pass", Aliases: []string{"a"}, Usage: "password to AUTH with (safer: the REDISCLI_AUTH environment variable)"},
+		&cli.StringFlag{Name: "user", Usage: "user name to AUTH with, with -a"},
+		&cli.BoolFlag{Name: "no-auth-warning", Usage: "do not warn about a password on the command line"},
+		&cli.IntFlag{Name: "n", Usage: "database number to select"},
+		&cli.BoolFlag{Name: "tls", Usage: "connect with TLS"},
+		&cli.StringFlag{Name: "sni", Usage: "TLS server name (default: the host)"},
+		&cli.StringFlag{Name: "cacert", Usage: "CA certificate file to verify the server with (default: the system's)"},
+		&cli.StringFlag{Name: "cert", Usage: "client certificate file, with --key"},
+		&cli.StringFlag{Name: "key", Usage: "client private key file, with --cert"},
+		&cli.BoolFlag{Name: "insecure", Usage: "do not verify the server's TLS certificate"},
+		&cli.BoolFlag{Name: "x", Usage: "read the command's last argument from stdin"},
+		&cli.IntFlag{Name: "r", Usage: "run the command this many times (negative: forever)"},
+		&cli.Float64Flag{Name: "i", Usage: "with -r, wait this many seconds between runs (such as 0.1)"},
+		&cli.BoolFlag{Name: "help", Usage: "show help"},
+	)
 }
 
 // termConfig fills the REPL settings every mode shares.
 func termConfig(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) repl.Config {
 	cfg := repl.Config{In: stdin, Out: stdout, Err: stderr}
 	cfg.Interactive = isTerminal(stdin) && isTerminal(stdout)
-	cfg.Raw = !isTerminal(stdout)
-	if c.Bool("raw") {
-		cfg.Raw = true
+	cfg.Output = repl.Standard
+	if !isTerminal(stdout) {
+		cfg.Output = repl.Raw
 	}
-	if c.Bool("no-raw") {
-		cfg.Raw = false
+	// Of several output flags, the most specific wins.
+	for _, m := range []repl.Mode{repl.Standard, repl.Raw, repl.CSV, repl.JSON, repl.QuotedJSON} {
+		if c.Bool(strings.TrimPrefix(m.String(), "--")) {
+			cfg.Output = m
+		}
 	}
-	cfg.NoColor = c.Bool("no-color") || !isTerminal(stdout)
+	if c.Bool("3") || (cfg.Output == repl.JSON || cfg.Output == repl.QuotedJSON) && !c.Bool("2") {
+		cfg.Protocol = 3
+	}
+	cfg.NoColor = c.Bool("no-color") || os.Getenv("NO_COLOR") != "" || !isTerminal(stdout)
+	cfg.Bail = c.Bool("bail")
 	cfg.HistoryFile = historyFile()
 	return cfg
 }
@@ -176,6 +223,7 @@ func runShell(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 
 	cfg := termConfig(c, stdin, stdout, stderr)
 	cfg.Name = "photon:" + filepath.Base(path)
+	cfg.Keys = engineKeys(e)
 	cfg.Dial = func() (*client.Client, error) {
 		local, remote := net.Pipe()
 		srv.ServeConn(local)
@@ -192,23 +240,186 @@ func runShell(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 	return runErr
 }
 
-func runConnect(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
-	addr := "127.0.0.1:6379"
+// Limits of the shell's key completion: a listing looks at this many
+// keys at most.
+const shellKeyWalk = 100_000
+
+// engineKeys lists key names for the shell's completion straight from
+// the engine, from a snapshot of the keyspace, looking at no more than
+// shellKeyWalk keys.
+func engineKeys(e *engine.Engine) repl.KeyLister {
+	return func(db int, prefix string, max int) ([]string, bool, error) {
+		if db < 0 || db >= e.Databases() {
+			return nil, true, nil
+		}
+		var keys []string
+		walked := 0
+		enough := errors.New("enough keys")
+		err := e.Snapshot().Each(db, func(key string, _ engine.Value, _ int64) error {
+			walked++
+			if strings.HasPrefix(key, prefix) {
+				keys = append(keys, key)
+			}
+			if len(keys) >= max || walked >= shellKeyWalk {
+				return enough
+			}
+			return nil
+		})
+		if errors.Is(err, enough) {
+			return keys, false, nil
+		}
+		return keys, true, err
+	}
+}
+
+// authWarning is what redis-cli prints when a password is given on the
+// command line, where other users may see it.
+const authWarning = "Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe."
+
+// target is where connect connects, and as whom.
+type target struct {
+	host, port     string
+	user, password string
+	db             int
+	tls            bool
+}
+
+// connectTarget reads the address, the credentials and the database
+// from the flags and, when none of -h, -p and -u is given, from a first
+// argument HOST:PORT. It returns the arguments left: the command to run.
+func connectTarget(c *cli.Context) (target, []string, error) {
+	t := target{host: "127.0.0.1", port: "6379", tls: c.Bool("tls")}
 	args := c.Args().Slice()
-	if len(args) > 0 {
-		addr = args[0]
-		args = args[1:]
-		if _, _, err := net.SplitHostPort(addr); err != nil {
-			return fmt.Errorf("connect: %q is not HOST:PORT: %w", addr, err)
+	if uri := c.String("u"); uri != "" {
+		if err := t.parseURI(uri); err != nil {
+			return t, nil, err
 		}
 	}
+	if c.IsSet("h") {
+		t.host = c.String("h")
+	}
+	if c.IsSet("p") {
+		t.port = strconv.Itoa(c.Int("p"))
+	}
+	if !c.IsSet("h") && !c.IsSet("p") && !c.IsSet("u") && len(args) > 0 &&
+		(strings.Contains(args[0], ":") || engine.Lookup(args[0]) == nil && !strings.EqualFold(args[0], "help")) {
+		host, port, err := net.SplitHostPort(args[0])
+		if err != nil {
+			return t, nil, fmt.Errorf("connect: %q is not HOST:PORT: %w", args[0], err)
+		}
+		t.host, t.port, args = host, port, args[1:]
+	}
+	if c.IsSet("pass") {
+		t.password = c.String("pass")
+	} else if t.password == "" {
+		t.password = os.Getenv("REDISCLI_AUTH")
+	}
+	if c.IsSet("user") {
+		t.user = c.String("user")
+	}
+	if c.IsSet("n") {
+		t.db = c.Int("n")
+	}
+	return t, args, nil
+}
+
+// parseURI reads redis://[[user]:[password]@][host][:port][/db], or
+// rediss:// for TLS, as redis-cli -u does.
+func (t *target) parseURI(uri string) error {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return fmt.Errorf("-u: %w", err)
+	}
+	switch u.Scheme {
+	case "redis":
+	case "rediss":
+		t.tls = true
+	default:
+		return fmt.Errorf("-u %q: the scheme must be redis:// or rediss://", uri)
+	}
+	if h := u.Hostname(); h != "" {
+		t.host = h
+	}
+	if p := u.Port(); p != "" {
+		t.port = p
+	}
+	if u.User != nil {
+		t.user = u.User.Username()
+		t.password, _ = u.User.Password()
+	}
+	if db := strings.Trim(u.Path, "/"); db != "" {
+		n, err := strconv.Atoi(db)
+		if err != nil {
+			return fmt.Errorf("-u %q: the database %q is not a number", uri, db)
+		}
+		t.db = n
+	}
+	return nil
+}
+
+// tlsConfig builds the TLS settings of connect from its flags.
+func tlsConfig(c *cli.Context, host string) (*tls.Config, error) {
+	cfg := &tls.Config{ServerName: host, InsecureSkipVerify: c.Bool("insecure")}
+	if sni := c.String("sni"); sni != "" {
+		cfg.ServerName = sni
+	}
+	if path := c.String("cacert"); path != "" {
+		pem, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("--cacert: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--cacert %s: no PEM certificate in the file", path)
+		}
+		cfg.RootCAs = pool
+	}
+	if c.IsSet("cert") || c.IsSet("key") {
+		cert, err := tls.LoadX509KeyPair(c.String("cert"), c.String("key"))
+		if err != nil {
+			return nil, fmt.Errorf("--cert and --key: %w", err)
+		}
+		cfg.Certificates = []tls.Certificate{cert}
+	}
+	return cfg, nil
+}
+
+func runConnect(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
+	t, args, err := connectTarget(c)
+	if err != nil {
+		return err
+	}
+	if t.password != "" && (c.IsSet("pass") || c.IsSet("u")) && !c.Bool("no-auth-warning") {
+		fmt.Fprintln(stderr, authWarning)
+	}
+	addr := net.JoinHostPort(t.host, t.port)
 	cfg := termConfig(c, stdin, stdout, stderr)
 	cfg.Name = addr
+	cfg.User, cfg.Password, cfg.DB = t.user, t.password, t.db
 	cfg.Dial = func() (*client.Client, error) { return client.Dial(addr) }
-	if len(args) > 0 {
-		return repl.RunOnce(cfg, args)
+	if t.tls {
+		tc, err := tlsConfig(c, t.host)
+		if err != nil {
+			return err
+		}
+		cfg.Dial = func() (*client.Client, error) { return client.DialTLS(addr, tc) }
 	}
-	return repl.Run(cfg)
+	if len(args) == 0 {
+		if c.Bool("x") {
+			return errors.New("connect: -x reads the last argument of a command, and no command was given")
+		}
+		return repl.Run(cfg)
+	}
+	if c.Bool("x") {
+		last, err := io.ReadAll(stdin)
+		if err != nil {
+			return fmt.Errorf("-x: read stdin: %w", err)
+		}
+		args = append(args, string(last))
+	}
+	cfg.Repeat = c.Int("r")
+	cfg.Interval = time.Duration(c.Float64("i") * float64(time.Second))
+	return repl.RunOnce(cfg, args)
 }
 
 // shutdownGrace bounds how long a shutdown waits for the commands clients

@@ -1,6 +1,8 @@
 package client
 
 import (
+	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -50,6 +52,22 @@ type Client struct {
 // most DialTimeout.
 func Dial(addr string) (*Client, error) {
 	conn, err := net.DialTimeout("tcp", addr, DialTimeout)
+	if err != nil {
+		return nil, err
+	}
+	c := New(conn)
+	c.addr = addr
+	return c, nil
+}
+
+// DialTLS connects to a server at addr ("host:port") over TLS with
+// config, waiting at most DialTimeout for the connection and the
+// handshake.
+func DialTLS(addr string, config *tls.Config) (*Client, error) {
+	d := &tls.Dialer{NetDialer: &net.Dialer{Timeout: DialTimeout}, Config: config}
+	ctx, cancel := context.WithTimeout(context.Background(), DialTimeout)
+	defer cancel()
+	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,7 @@ const (
 	roleString             // quoted bulk strings
 	roleNil                // (nil) and empty aggregates
 	roleBool               // (true), (false)
-	roleIndex              // 1) 1~ 1# in aggregates
+	roleIndex              // 1) 1~ 1# in aggregates: the nesting
 	roleName               // a command name in help
 	roleArgs               // a usage line in help, and later the hint after the cursor
 	roleLabel              // summary:, since:, group: in help
@@ -41,6 +41,7 @@ func newPalette() *palette {
 	set(roleNumber, color.FgCyan)
 	set(roleNil, color.Faint)
 	set(roleBool, color.FgMagenta)
+	set(roleIndex, color.FgHiBlack) // dim, so that nesting shows and values stand out
 	set(roleName, color.Bold)
 	set(roleArgs, color.FgHiBlack)
 	set(roleLabel, color.FgYellow)

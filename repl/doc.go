@@ -5,10 +5,17 @@
 //
 // It keeps redis-cli's habits so that people and scripts used to it feel
 // at home: the same quoting rules for arguments (SplitArgs), the same
-// rendering of replies in standard and --raw mode (Format), a prompt that
-// follows SELECT and MULTI, and local help built from the engine's
-// command table. Interactive sessions add line editing, persistent
-// history, tab completion of command names and colours.
+// rendering of replies in each of redis-cli's output modes (standard,
+// --raw, --csv, --json: FormatMode), a prompt that follows SELECT and
+// MULTI, "N command" repeats, streaming after SUBSCRIBE and MONITOR, and
+// local help built from the engine's command table.
+//
+// Interactive sessions add line editing, persistent history that never
+// holds a password, colours, and what the command table's argument
+// syntax makes possible: a grey hint of the arguments still to type,
+// and Tab completion of command names, keywords, subcommands, key names
+// and directive names. Ctrl-C stops a command or the printing of its
+// reply and returns to the prompt.
 //
 // Every mode (interactive, script, one-shot) renders replies through the
 // same formatter, so that what a script prints is what a person sees,

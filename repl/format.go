@@ -8,6 +8,35 @@ import (
 	"github.com/photondb/photon/resp"
 )
 
+// Mode is how replies are printed, as redis-cli's output options choose.
+type Mode int
+
+// The output modes.
+const (
+	Standard   Mode = iota // --no-raw, and a terminal: quoted strings, labels, numbered aggregates
+	Raw                    // --raw, and redis-cli's default when stdout is not a terminal
+	CSV                    // --csv: one line of comma-separated values per reply
+	JSON                   // --json: one JSON value per reply
+	QuotedJSON             // --quoted-json: JSON with ASCII-safe, escaped strings
+)
+
+// String returns the command line option that selects m.
+func (m Mode) String() string {
+	switch m {
+	case Standard:
+		return "--no-raw"
+	case Raw:
+		return "--raw"
+	case CSV:
+		return "--csv"
+	case JSON:
+		return "--json"
+	case QuotedJSON:
+		return "--quoted-json"
+	}
+	return "mode(" + strconv.Itoa(int(m)) + ")"
+}
+
 // Format renders a reply as redis-cli 7 prints it, including the final
 // newline.
 //
@@ -23,7 +52,10 @@ import (
 // entries as "key value", and an error as its text followed by an empty
 // line.
 func Format(v resp.Value, raw bool) string {
-	return formatter{}.format(v, raw)
+	if raw {
+		return formatter{}.format(v, Raw)
+	}
+	return formatter{}.format(v, Standard)
 }
 
 // formatter renders replies; a non-nil pal colours the standard mode.
@@ -31,14 +63,36 @@ type formatter struct {
 	pal *palette
 }
 
-func (f formatter) format(v resp.Value, raw bool) string {
-	if raw {
-		var b strings.Builder
+// format renders v in mode m with the final newline.
+func (f formatter) format(v resp.Value, m Mode) string {
+	var b strings.Builder
+	switch m {
+	case Raw:
 		formatRaw(&b, v)
 		b.WriteByte('\n')
+	case CSV:
+		formatCSV(&b, v)
+		b.WriteByte('\n')
+	case JSON, QuotedJSON:
+		formatJSON(&b, v, m == QuotedJSON)
+		b.WriteByte('\n')
+	default:
+		return f.tty(v, "")
+	}
+	return b.String()
+}
+
+// reply renders the reply to the command args: as format does, except
+// for the replies redis-cli prints as they are in every mode (INFO,
+// CLIENT LIST...: see rawReply), which get no newline of their own, since
+// their text ends with one.
+func (f formatter) reply(args []string, v resp.Value, m Mode) string {
+	if rawReply(args) {
+		var b strings.Builder
+		formatRaw(&b, v)
 		return b.String()
 	}
-	return f.tty(v, "")
+	return f.format(v, m)
 }
 
 // tty renders v in standard mode; prefix is the indentation of nested
@@ -244,4 +298,130 @@ func quote(s []byte) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// formatCSV renders v as redis-cli --csv does (cliFormatReplyCSV), without
+// the final newline: strings quoted as in standard mode, errors after
+// "ERROR,", nil as NULL, and the elements of aggregates (map keys and
+// values alike) separated by commas, however deep.
+func formatCSV(b *strings.Builder, v resp.Value) {
+	switch v.Kind {
+	case resp.Error:
+		b.WriteString("ERROR,")
+		b.WriteString(quote(v.Str))
+	case resp.SimpleString, resp.BulkString, resp.Verbatim:
+		b.WriteString(quote(v.Str))
+	case resp.Integer:
+		b.WriteString(strconv.FormatInt(v.Int, 10))
+	case resp.Double:
+		b.WriteString(doubleText(v))
+	case resp.BigNumber:
+		b.Write(v.Str)
+	case resp.Null:
+		b.WriteString("NULL")
+	case resp.Boolean:
+		b.WriteString(strconv.FormatBool(v.Int != 0))
+	case resp.Array, resp.Set, resp.Push, resp.Map:
+		for i, e := range v.Elems {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			formatCSV(b, e)
+		}
+	default:
+		b.WriteString("(unknown reply type " + strconv.Itoa(int(v.Kind)) + ")")
+	}
+}
+
+// formatJSON renders v as redis-cli --json (or, with quoted set,
+// --quoted-json) does (cliFormatReplyJson), without the final newline.
+// Arrays, sets and pushes are JSON arrays and maps JSON objects, whose
+// keys that are not strings are written as strings; an error is written
+// as error:"text", which is not JSON but is what redis-cli prints.
+func formatJSON(b *strings.Builder, v resp.Value, quoted bool) {
+	switch v.Kind {
+	case resp.Error:
+		b.WriteString("error:")
+		jsonString(b, v.Str, quoted)
+	case resp.SimpleString, resp.BulkString, resp.Verbatim:
+		jsonString(b, v.Str, quoted)
+	case resp.Integer:
+		b.WriteString(strconv.FormatInt(v.Int, 10))
+	case resp.Double:
+		b.WriteString(doubleText(v))
+	case resp.BigNumber:
+		b.Write(v.Str)
+	case resp.Null:
+		b.WriteString("null")
+	case resp.Boolean:
+		b.WriteString(strconv.FormatBool(v.Int != 0))
+	case resp.Array, resp.Set, resp.Push:
+		b.WriteByte('[')
+		for i, e := range v.Elems {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			formatJSON(b, e, quoted)
+		}
+		b.WriteByte(']')
+	case resp.Map:
+		b.WriteByte('{')
+		for i := 0; i+1 < len(v.Elems); i += 2 {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			var key strings.Builder
+			formatJSON(&key, v.Elems[i], quoted)
+			if k := key.String(); strings.HasPrefix(k, `"`) {
+				b.WriteString(k)
+			} else {
+				b.WriteString(`"` + k + `"`)
+			}
+			b.WriteByte(':')
+			formatJSON(b, v.Elems[i+1], quoted)
+		}
+		b.WriteByte('}')
+	default:
+		b.WriteString("(unknown reply type " + strconv.Itoa(int(v.Kind)) + ")")
+	}
+}
+
+// jsonString writes s as a JSON string. Plain, it escapes what JSON
+// requires (quotes, backslashes and control characters) and leaves other
+// bytes as they are, as redis-cli's escapeJsonString; quoted, it escapes
+// as standard mode does and then doubles each backslash, so that the
+// text is pure ASCII.
+func jsonString(b *strings.Builder, s []byte, quoted bool) {
+	if quoted {
+		b.WriteString(strings.ReplaceAll(quote(s), `\`, `\\`))
+		return
+	}
+	const hex = "0123456789abcdef"
+	b.WriteByte('"')
+	for _, c := range s {
+		switch c {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			if c < 0x20 {
+				b.WriteString(`\u00`)
+				b.WriteByte(hex[c>>4])
+				b.WriteByte(hex[c&0xf])
+			} else {
+				b.WriteByte(c)
+			}
+		}
+	}
+	b.WriteByte('"')
 }

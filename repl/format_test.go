@@ -147,3 +147,44 @@ func twelve() resp.Value {
 	}
 	return v
 }
+
+// Ensure that --csv, --json and --quoted-json print every kind of reply
+// as redis-cli 7.0.15 does (checked against its output for the same
+// replies; TestFormat_RedisCLI compares with the binary itself).
+func TestFormatMode(t *testing.T) {
+	verbatim := resp.Value{Kind: resp.Verbatim, Fmt: "txt", Str: []byte("two\nlines")}
+	tests := []struct {
+		name             string
+		v                resp.Value
+		csv, json, qjson string
+	}{
+		{"status", status("OK"), `"OK"`, `"OK"`, `"OK"`},
+		{"string", bulk("a\"b\\c\x01\xe4/"), `"a\"b\\c\x01\xe4/"`, "\"a\\\"b\\\\c\\u0001\xe4/\"", `"a\\"b\\\\c\\x01\\xe4/"`},
+		{"control characters", bulk("\b\f\n\r\t\x7f"), `"\b\x0c\n\r\t\x7f"`, "\"\\b\\f\\n\\r\\t\x7f\"", `"\\b\\x0c\\n\\r\\t\\x7f"`},
+		{"integer", num(-3), "-3", "-3", "-3"},
+		{"double", double("1.5", 1.5), "1.5", "1.5", "1.5"},
+		{"nil", null, "NULL", "null", "null"},
+		{"true", boolean(true), "true", "true", "true"},
+		{"error", errv("ERR bad"), `ERROR,"ERR bad"`, `error:"ERR bad"`, `error:"ERR bad"`},
+		{"empty array", arr(), "", "[]", "[]"},
+		{"array", arr(bulk("a"), num(1), null), `"a",1,NULL`, `["a",1,null]`, `["a",1,null]`},
+		{"nested", arr(arr(bulk("m"), double("1.5", 1.5))), `"m",1.5`, `[["m",1.5]]`, `[["m",1.5]]`},
+		{"set", set(num(0), num(1)), "0,1", "[0,1]", "[0,1]"},
+		{"map", hash(bulk("f"), bulk("v"), num(1), boolean(false)), `"f","v",1,false`, `{"f":"v","1":false}`, `{"f":"v","1":false}`},
+		{"empty map", hash(), "", "{}", "{}"},
+		{"push", push(bulk("message"), bulk("ch"), bulk("hi")), `"message","ch","hi"`, `["message","ch","hi"]`, `["message","ch","hi"]`},
+		{"verbatim", verbatim, `"two\nlines"`, `"two\nlines"`, `"two\\nlines"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, c := range []struct {
+				m    repl.Mode
+				want string
+			}{{repl.CSV, tt.csv}, {repl.JSON, tt.json}, {repl.QuotedJSON, tt.qjson}} {
+				if got := repl.FormatMode([]string{"X"}, tt.v, c.m); got != c.want+"\n" {
+					t.Errorf("%v: got %q, want %q", c.m, got, c.want+"\n")
+				}
+			}
+		})
+	}
+}

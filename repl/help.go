@@ -16,6 +16,7 @@ func isHelp(name string) bool { return strings.EqualFold(name, "help") || name =
 //	help            an introduction and the list of groups
 //	help @group     every command of the group with its usage
 //	help command    one command: usage, summary, since and group
+//	help cmd sub    one subcommand of a container command (CLIENT SETNAME)
 func (t *table) help(args []string, pal *palette) string {
 	if len(args) == 0 {
 		return t.intro()
@@ -32,20 +33,54 @@ func (t *table) help(args []string, pal *palette) string {
 		}
 	} else {
 		c := t.lookup(topic)
-		if c == nil {
+		switch {
+		case c != nil:
+			writeCommandHelp(&b, c, true, pal)
+		case len(args) == 2 && t.lookup(args[0]) != nil && t.subcommandUsage(t.lookup(args[0]), args[1]) != "":
+			c = t.lookup(args[0])
+			sub := *c
+			sub.Name = c.Name + " " + strings.ToUpper(args[1])
+			sub.Args = t.subcommandUsage(c, args[1])
+			writeCommandHelp(&b, &sub, true, pal)
+		default:
 			return "\n  No help for \"" + topic + "\". Type \"help\" to list the groups.\n\n"
 		}
-		writeCommandHelp(&b, c, true, pal)
 	}
 	b.WriteByte('\n')
 	return b.String()
+}
+
+// subcommandUsage returns the usage of the subcommand name of a container
+// command such as CLIENT (the alternative of its syntax that starts with
+// name, without it), or "" when it has none.
+func (t *table) subcommandUsage(c *engine.Command, name string) string {
+	n := t.syntax[c]
+	if n.kind != nodeAlt {
+		return ""
+	}
+	for _, k := range n.kids {
+		first, rest := k, []*node(nil)
+		if k.kind == nodeSeq && len(k.kids) > 0 {
+			first, rest = k.kids[0], k.kids[1:]
+		}
+		if first.kind != nodeWord || !strings.EqualFold(first.text, name) {
+			continue
+		}
+		if len(rest) == 0 {
+			return " " // no arguments, but a subcommand all the same
+		}
+		var b strings.Builder
+		seqOf(rest).render(&b, false)
+		return b.String()
+	}
+	return ""
 }
 
 // writeCommandHelp writes one entry of help (cliOutputCommandHelp).
 func writeCommandHelp(b *strings.Builder, c *engine.Command, withGroup bool, pal *palette) {
 	b.WriteString("\n  ")
 	b.WriteString(pal.paint(roleName, c.Name))
-	if c.Args != "" {
+	if strings.TrimSpace(c.Args) != "" {
 		b.WriteByte(' ')
 		b.WriteString(pal.paint(roleArgs, c.Args))
 	}

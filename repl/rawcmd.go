@@ -7,11 +7,22 @@ import (
 )
 
 // FormatReply renders the reply to the command args as Format does, but
-// prints raw the replies redis-cli always prints raw, whatever the mode:
-// INFO, CLIENT LIST and the other commands whose reply is text meant to
-// be read as it is.
+// prints as they are the replies redis-cli always prints so, whatever the
+// mode: INFO, CLIENT LIST and the other commands whose reply is text
+// meant to be read as it is. Those get no newline of their own, since
+// their text ends with one.
 func FormatReply(args []string, v resp.Value, raw bool) string {
-	return formatter{}.format(v, raw || rawReply(args))
+	m := Standard
+	if raw {
+		m = Raw
+	}
+	return formatter{}.reply(args, v, m)
+}
+
+// FormatMode renders the reply to the command args as redis-cli prints
+// it in mode m (see FormatReply).
+func FormatMode(args []string, v resp.Value, m Mode) string {
+	return formatter{}.reply(args, v, m)
 }
 
 // rawReply mirrors the list in redis-cli.c's cliSendCommand.

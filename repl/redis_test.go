@@ -11,10 +11,11 @@ import (
 	"github.com/photondb/photon/repl"
 )
 
-// Ensure that Format prints what redis-cli prints, byte for byte, for
+// Ensure that FormatMode prints what redis-cli prints, byte for byte, for
 // replies of a real redis-server: each command runs once through our
-// client and Format, and once through redis-cli --no-raw and --raw, over
-// RESP2 and RESP3 (redis-cli -3).
+// client and FormatMode, and once through redis-cli in each output mode
+// (--no-raw, --raw, --csv, --json, --quoted-json), over RESP2 and RESP3
+// (redis-cli -2 and -3).
 func TestFormat_RedisCLI(t *testing.T) {
 	cli := redistest.Tool(t, "redis-cli")
 	addr := startRedis(t)
@@ -33,6 +34,7 @@ func TestFormat_RedisCLI(t *testing.T) {
 		{"RPUSH", "l", "a", "b", "c d", "e\nf", "\x01\xe4\x7f", `"q"`, `back\slash`, "\t\r\a\b", ""},
 		{"SET", "bytes", string(all)},
 		{"SET", "str", "hello world"},
+		{"SET", "j", "a/b\\c\t\x7f\x1f\xc3\xa9\"\b\f\r\n\x00"},
 		{"HSET", "h", "f1", "v1", "f2", "two\nlines"},
 		{"SADD", "s", "member"},
 		{"ZADD", "z", "1.5", "m", "2", "n", "-inf", "o"},
@@ -80,6 +82,9 @@ func TestFormat_RedisCLI(t *testing.T) {
 		{"DEBUG", "PROTOCOL", "verbatim"},
 		{"DEBUG", "PROTOCOL", "true"},
 		{"DEBUG", "PROTOCOL", "false"},
+		{"INFO", "keyspace"},
+		{"GET", "j"},
+		{"EVAL", `return {err="ERR with \"quotes\""}`, "0"},
 	}
 	for _, proto := range []string{"2", "3"} {
 		c, err := client.Dial(addr)
@@ -93,22 +98,15 @@ func TestFormat_RedisCLI(t *testing.T) {
 			}
 		}
 		for _, cmd := range commands {
-			for _, raw := range []bool{false, true} {
-				mode := "--no-raw"
-				if raw {
-					mode = "--raw"
-				}
-				name := "RESP" + proto + "/" + mode + "/" + strings.Join(cmd, " ")
+			for _, mode := range []repl.Mode{repl.Standard, repl.Raw, repl.CSV, repl.JSON, repl.QuotedJSON} {
+				name := "RESP" + proto + "/" + mode.String() + "/" + strings.Join(cmd, " ")
 				t.Run(name, func(t *testing.T) {
 					v, err := c.Do(cmd...)
 					if err != nil {
 						t.Fatal(err)
 					}
-					got := repl.Format(v, raw)
-					args := []string{"-p", port, mode}
-					if proto == "3" {
-						args = append(args, "-3")
-					}
+					got := repl.FormatMode(cmd, v, mode)
+					args := []string{"-p", port, mode.String(), "-" + proto}
 					out, err := exec.Command(cli, append(args, cmd...)...).Output()
 					if err != nil {
 						t.Fatalf("redis-cli: %v", err)

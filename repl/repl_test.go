@@ -70,7 +70,7 @@ func TestRun_Script(t *testing.T) {
 			var out, errOut bytes.Buffer
 			err := repl.Run(repl.Config{
 				Name: "photon", Dial: srv.Dial, In: strings.NewReader(tt.in),
-				Out: &out, Err: &errOut, Raw: tt.raw,
+				Out: &out, Err: &errOut, Output: mode(tt.raw),
 			})
 			if got := out.String(); got != tt.wantOut {
 				t.Errorf("stdout:\ngot  %q\nwant %q", got, tt.wantOut)
@@ -146,7 +146,7 @@ func TestRunOnce(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := repl.NewFakeServer(t)
 			var out, errOut bytes.Buffer
-			err := repl.RunOnce(repl.Config{Dial: srv.Dial, Out: &out, Err: &errOut, Raw: tt.raw}, tt.args)
+			err := repl.RunOnce(repl.Config{Dial: srv.Dial, Out: &out, Err: &errOut, Output: mode(tt.raw)}, tt.args)
 			if tt.failed != errors.Is(err, repl.ErrFailed) || (!tt.failed && err != nil) {
 				t.Errorf("RunOnce: got error %v, want failed=%v", err, tt.failed)
 			}
@@ -177,4 +177,12 @@ func TestRunOnce_Errors(t *testing.T) {
 	if !errors.Is(err, dialErr) {
 		t.Errorf("dial failure: got %v", err)
 	}
+}
+
+// mode returns the output mode of redis-cli --raw or --no-raw.
+func mode(raw bool) repl.Mode {
+	if raw {
+		return repl.Raw
+	}
+	return repl.Standard
 }

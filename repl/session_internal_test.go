@@ -159,7 +159,10 @@ func TestSession_SlowReply(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
 			s, _ := newTestSession(t, &out, &errOut)
-			s.cfg.Interactive, s.cfg.Raw = tt.interactive, tt.raw
+			s.cfg.Interactive = tt.interactive
+			if tt.raw {
+				s.cfg.Output = Raw
+			}
 			clock := time.Unix(0, 0)
 			s.now = func() time.Time { clock = clock.Add(tt.step); return clock } // each reading is step later
 			s.handleLine("PING")
@@ -180,7 +183,8 @@ func TestSession_Colors(t *testing.T) {
 	}{
 		{"interactive", Config{Interactive: true}, true},
 		{"no color", Config{Interactive: true, NoColor: true}, false},
-		{"raw", Config{Interactive: true, Raw: true}, false},
+		{"raw", Config{Interactive: true, Output: Raw}, false},
+		{"csv", Config{Interactive: true, Output: CSV}, false},
 		{"script", Config{}, false},
 	}
 	for _, tt := range tests {
@@ -200,7 +204,7 @@ func TestSession_Colors(t *testing.T) {
 		{Kind: resp.SimpleString, Str: []byte("OK")},
 		{Kind: resp.Set},
 	}}
-	got := f.format(v, false)
+	got := f.format(v, Standard)
 	if got == Format(v, false) || !strings.Contains(got, "\x1b[31m(error) ERR x\x1b[0m\n") {
 		t.Errorf("coloured reply: %q", got)
 	}

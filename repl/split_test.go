@@ -121,19 +121,28 @@ func quoteArg(s string) string {
 	return string(append(out, '"'))
 }
 
+// Ensure that the replies redis-cli prints as they are (INFO, CLIENT
+// LIST) are printed so in every mode, with no newline of their own: their
+// text ends in one (redis-cli 7.0.15 "info keyspace" in a terminal, and
+// with --no-raw, --raw, --csv and --json, ends in the server's "\r\n").
 func TestFormatReply_RawCommands(t *testing.T) {
 	info := resp.Value{Kind: resp.BulkString, Str: []byte("# Server\r\nredis_version:7.0.15\r\n")}
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"INFO"}, "# Server\r\nredis_version:7.0.15\r\n\n"},
-		{[]string{"info", "server"}, "# Server\r\nredis_version:7.0.15\r\n\n"},
-		{[]string{"CLIENT", "LIST"}, "# Server\r\nredis_version:7.0.15\r\n\n"},
+		{[]string{"INFO"}, "# Server\r\nredis_version:7.0.15\r\n"},
+		{[]string{"info", "server"}, "# Server\r\nredis_version:7.0.15\r\n"},
+		{[]string{"CLIENT", "LIST"}, "# Server\r\nredis_version:7.0.15\r\n"},
 		{[]string{"GET", "k"}, `"# Server\r\nredis_version:7.0.15\r\n"` + "\n"},
 	} {
 		if got := repl.FormatReply(tc.args, info, false); got != tc.want {
 			t.Errorf("%v: got %q, want %q", tc.args, got, tc.want)
+		}
+		for _, m := range []repl.Mode{repl.Raw, repl.CSV, repl.JSON} {
+			if got := repl.FormatMode(tc.args, info, m); tc.args[0] != "GET" && got != tc.want {
+				t.Errorf("%v %v: got %q, want %q", m, tc.args, got, tc.want)
+			}
 		}
 	}
 }
