@@ -163,13 +163,13 @@ func TestTerminal(t *testing.T) {
 		tm.key("Enter")
 		tm.waitShows("OK")
 
-		tm.typ("LPU")
+		tm.typ("LRAN") // a prefix of one command only
 		tm.key("Tab")
-		tm.waitLine(prompt+"LPUSH key element [element ...]", len(prompt+"LPUSH "))
+		tm.waitLine(prompt+"LRANGE key start stop", len(prompt+"LRANGE "))
 		tm.key("C-u")
-		tm.typ("lpu")
+		tm.typ("lran")
 		tm.key("Tab")
-		tm.waitLine(prompt+"lpush key element [element ...]", len(prompt+"lpush "))
+		tm.waitLine(prompt+"lrange key start stop", len(prompt+"lrange "))
 		tm.key("C-u")
 
 		tm.typ("SET ")

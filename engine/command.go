@@ -69,6 +69,10 @@ type Command struct {
 	Subcommands []*Subcommand
 
 	call uint16 // index in callNames, what CLIENT LIST shows as cmd=
+
+	// switchesProto is set for HELLO and RESET, which may change the
+	// protocol the replies after theirs are encoded in.
+	switchesProto bool
 }
 
 // Subcommand is one subcommand of a container command, such as CLIENT
@@ -147,7 +151,11 @@ var callNames = []string{"NULL"}
 func init() {
 	commandTable = commands()
 	commandIndex = make(map[string]*Command, len(commandTable))
-	defer func() { execCommand = commandIndex["exec"] }()
+	defer func() {
+		execCommand = commandIndex["exec"]
+		commandIndex["hello"].switchesProto = true
+		commandIndex["reset"].switchesProto = true
+	}()
 	for _, c := range commandTable {
 		name := strings.ToLower(c.Name)
 		commandIndex[name] = c

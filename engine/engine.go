@@ -325,7 +325,9 @@ func (e *Engine) Exec(s *Session, args [][]byte) (Reply, error) {
 // Redis runs all of a client's buffered commands before it serves
 // another client, and the slots and records of their keys are fetched
 // into the cache together before the first runs, so that their cache
-// misses overlap instead of following one another.
+// misses overlap instead of following one another. HELLO and RESET run
+// alone, since out encodes a reply in the protocol in force when it is
+// called: the replies before them must go out before they switch it.
 func (e *Engine) ExecBatch(s *Session, cmds [][][]byte, out func(Reply, error)) {
 	if len(cmds) == 0 {
 		return
@@ -354,7 +356,7 @@ func (e *Engine) ExecBatch(s *Session, cmds [][][]byte, out func(Reply, error)) 
 			replies, errs = append(replies, r), append(errs, rerr)
 			i++
 			_, blocked = r.(blockedReply)
-			if i == len(cmds) || s.quit || len(replies) == maxBatchRun || blocked {
+			if i == len(cmds) || s.quit || len(replies) == maxBatchRun || blocked || cmd.switchesProto {
 				err = nil
 				if i < len(cmds) && !s.quit {
 					cmd, call, flags, err = e.check(s, cmds[i])
@@ -364,7 +366,7 @@ func (e *Engine) ExecBatch(s *Session, cmds [][][]byte, out func(Reply, error)) 
 			// The next command is checked once, here: it joins this run
 			// when it may run and takes the same lock, else it starts the
 			// next one.
-			if cmd, call, flags, err = e.check(s, cmds[i]); err != nil || (flags&Write != 0) != write {
+			if cmd, call, flags, err = e.check(s, cmds[i]); err != nil || (flags&Write != 0) != write || cmd.switchesProto {
 				break
 			}
 		}
