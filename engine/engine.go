@@ -67,7 +67,10 @@ type Engine struct {
 	config    params
 
 	base     time.Time                // start, on the monotonic clock: durations, CLIENT LIST's age and idle
-	clock    atomic.Int64             // mono, refreshed every millisecond by Run; 0 when Run is not running
+	clock    atomic.Int64             // mono, refreshed every millisecond by Run; 0 when Run is not running or idle
+	ticked   atomic.Bool              // coarse was read since Run last refreshed clock
+	idle     atomic.Bool              // Run let the clock go; the next coarse wakes it through wake
+	wake     chan struct{}            // capacity 1
 	pass     atomic.Pointer[password] // requirepass; nil when the default user has none
 	slowlog  slowlog
 	monitors monitors
@@ -136,6 +139,7 @@ func New(o Options) *Engine {
 		opts:    o,
 		started: o.Now(),
 		base:    time.Now(),
+		wake:    make(chan struct{}, 1),
 	}
 	for i := range e.dbs {
 		e.dbs[i] = newKeyspace()
@@ -157,10 +161,17 @@ func (e *Engine) mono() int64 { return int64(time.Since(e.base)) }
 const coarseSlowlogMin = 5000
 
 // coarse returns mono as Run last stored it, at most about a millisecond
-// old, or mono itself where Run is not running.
+// old, or mono itself where Run is not running or has let the clock go
+// while nobody read it (then it asks Run to keep it again).
 func (e *Engine) coarse() int64 {
 	if c := e.clock.Load(); c != 0 {
+		if !e.ticked.Load() {
+			e.ticked.Store(true)
+		}
 		return c
+	}
+	if e.idle.Load() && e.idle.CompareAndSwap(true, false) {
+		e.wake <- struct{}{}
 	}
 	return e.mono()
 }

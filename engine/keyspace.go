@@ -269,22 +269,45 @@ func (e *Engine) expireSlice(i int) (deleted int, more bool) {
 // ctx is done.
 //
 // It also keeps the coarse clock that commands read instead of the real
-// one, refreshing it every millisecond.
+// one, refreshing it every millisecond while commands read it. After
+// clockIdle without a reading it lets the clock go, so that an idle
+// server or shell costs no CPU a thousand times a second; commands then
+// read the real clock, and the first one wakes the ticker again.
 func (e *Engine) Run(ctx context.Context) {
-	defer e.clock.Store(0)
+	defer func() {
+		e.idle.Store(false)
+		e.clock.Store(0)
+	}()
 	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
 	cron := time.NewTicker(100 * time.Millisecond)
 	defer cron.Stop()
+	unread := 0 // ticks since a command last read the clock
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+			if e.ticked.Swap(false) {
+				unread = 0
+			} else if unread++; unread == clockIdle {
+				e.clock.Store(0)
+				e.idle.Store(true)
+				tick.Stop()
+				continue
+			}
 			e.clock.Store(e.mono())
+		case <-e.wake:
+			unread = 0
+			e.clock.Store(e.mono())
+			tick.Reset(time.Millisecond)
 		case <-cron.C:
 			e.ExpireCycle()
 			e.sampleOps()
 		}
 	}
 }
+
+// clockIdle is how many milliseconds without a command Run keeps the
+// coarse clock ticking.
+const clockIdle = 100
