@@ -30,7 +30,7 @@ type Snapshotter interface {
 type Options struct {
 	Databases   int              // number of databases; 16 when zero
 	Now         func() time.Time // clock; time.Now when nil
-	Journal     Journal          // optional
+	Journal     Journal          // optional; an AppendOnlyFile is also flushed, rewritten and reported on
 	Snapshotter Snapshotter      // for SAVE and BGSAVE; optional
 	Logger      *slog.Logger     // slog.Default() when nil
 	Port        int              // reported by INFO server
@@ -39,8 +39,9 @@ type Options struct {
 	// accepting, finish in-flight commands, save when save is true, exit.
 	// It must return at once; nil means SHUTDOWN is refused.
 	Shutdown func(save bool) error
-	// Background, when set, is told when a background save starts
-	// (running true) and ends, so the process can give it resources.
+	// Background, when set, is told when a background save or rewrite
+	// of the append-only file starts (running true) and ends, so the
+	// process can give it resources.
 	Background func(running bool)
 }
 
@@ -62,6 +63,7 @@ type Engine struct {
 	saving    atomic.Bool  // a background save is running
 	saveDone  sync.WaitGroup
 	lastBgErr atomic.Pointer[error]
+	disk      persistence // the append-only file, background jobs, MISCONF; see aof.go
 	stats     stats
 	nextID    atomic.Int64
 	config    params
@@ -139,6 +141,7 @@ func New(o Options) *Engine {
 	e.RegisterConfig(Param{Name: "databases", Get: func() string { return strconv.Itoa(len(e.dbs)) }})
 	e.registerAuth()
 	e.registerSlowlog()
+	e.registerPersistence()
 	e.lastSave.Store(e.started.Unix())
 	return e
 }
@@ -286,11 +289,15 @@ func (e *Engine) Exec(s *Session, args [][]byte) (Reply, error) {
 	if flags&Write == 0 {
 		e.mu.RLock()
 		defer e.mu.RUnlock()
-	} else {
-		e.mu.Lock()
-		defer e.mu.Unlock()
+		return e.run(s, cmd, call, flags, args)
 	}
-	return e.run(s, cmd, call, flags, args)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r, err := e.run(s, cmd, call, flags, args)
+	if e.disk.aof != nil {
+		e.flushAOF()
+	}
+	return r, err
 }
 
 // ExecBatch runs a client's pipelined commands in order, as Exec would
@@ -342,6 +349,9 @@ func (e *Engine) ExecBatch(s *Session, cmds [][][]byte, out func(Reply, error)) 
 			}
 		}
 		if write {
+			if e.disk.aof != nil {
+				e.flushAOF()
+			}
 			e.mu.Unlock()
 		} else {
 			e.mu.RUnlock()
@@ -376,6 +386,8 @@ func (e *Engine) check(s *Session, args [][]byte) (cmd *Command, call uint16, fl
 		err = ErrNoAuth
 	case s.monitor.Load() && readsKeyspace(cmd):
 		err = ErrMonitorKeyspace
+	case e.disk.trouble.Load() && (flags&Write != 0 || cmd.Name == "PING"):
+		err = e.writeDenied() // MISCONF while saving to disk fails
 	}
 	if err != nil {
 		s.ran(call, e.coarse())
