@@ -176,7 +176,9 @@ func openServeStore(path string, aof *persist.AOF, appendonly bool, o engine.Opt
 	}
 	if appendonly {
 		start := time.Now()
-		info, err := aof.Load(e.Put, e.NewLoader().Exec)
+		loader := e.NewLoader()
+		info, err := aof.Load(e.Put, loader.Exec)
+		loader.Close()
 		if err != nil {
 			return fail(err)
 		}

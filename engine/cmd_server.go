@@ -253,6 +253,7 @@ func (e *Engine) saveLocked() error {
 
 // BGSave starts a background save unless one is running.
 func (e *Engine) BGSave() error {
+	e.warmSlots()
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	return e.bgsaveLocked()
@@ -278,7 +279,7 @@ func (e *Engine) bgsaveLocked() error {
 	e.saving.Store(true)
 	d.jobs.Unlock()
 	dirty := e.dirty.Load()
-	s := e.snapshot()
+	s := e.timedSnapshot()
 	start := time.Now()
 	d.bgsaveStart.Store(e.now().Unix())
 	d.saves.Add(1)
@@ -293,6 +294,7 @@ func (e *Engine) bgsaveLocked() error {
 			defer e.opts.Background(false)
 		}
 		err := e.snap.Save(s)
+		d.recycle(s)
 		d.lastBgsaveSecs.Store(int64(time.Since(start) / time.Second))
 		if err != nil {
 			e.lastBgErr.Store(&err)

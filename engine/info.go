@@ -264,6 +264,8 @@ func (e *Engine) infoStats(b *infoBuilder) {
 	b.field("evicted_keys", 0)
 	b.field("keyspace_hits", t.hits.Load())
 	b.field("keyspace_misses", t.misses.Load())
+	b.field("latest_fork_usec", e.disk.snapshotMicros.Load())
+	b.field("total_forks", e.disk.snapshots.Load())
 }
 
 func (e *Engine) infoReplication(b *infoBuilder) {
