@@ -16,14 +16,21 @@ import (
 //
 // Append collects a write; Flush writes out what was collected. The
 // engine calls Flush once after a run of writes, still holding the write
-// lock and before any of their replies leaves, so that with appendfsync
-// always no client hears of a write the disk does not have.
+// lock. Under appendfsync always, no reply leaves before the writes it
+// may have seen are synced: after releasing the lock, the engine waits in
+// Sync, where one sync serves every client waiting, as Redis's one fsync
+// an event loop serves every client of that loop.
 type AppendOnlyFile interface {
 	Journal
-	// Flush writes what Append collected since the last Flush, and syncs
-	// it when the policy says so. It returns the file's trouble: the
-	// error of a failed write or sync, until one succeeds again.
-	Flush() error
+	// Flush writes what Append collected since the last Flush. It returns
+	// the position the file must be synced to before the replies of these
+	// writes (and of reads that see them) leave, 0 when the policy asks
+	// for no such wait; and the file's trouble: the error of a failed
+	// write or sync, until one succeeds again.
+	Flush() (syncTo int64, err error)
+	// Sync returns once the file is synced up to pos, syncing it unless
+	// a sync already running covers pos.
+	Sync(pos int64)
 	// Rewrite starts writing a new file from s in the background. The
 	// engine calls it with its lock held, in the same hold in which it
 	// took s, so every Append after the call belongs after s. done is
@@ -99,7 +106,8 @@ type persistence struct {
 	// fault in on this project's VM.
 	slots [][]slot
 
-	stopWrites atomic.Bool // stop-writes-on-bgsave-error
+	syncTo     atomic.Int64 // where the file must be synced before a reply leaves; 0: nothing owed
+	stopWrites atomic.Bool  // stop-writes-on-bgsave-error
 	// trouble is set when a background save or a write to the
 	// append-only file fails, so that check looks closer at whether
 	// writes must be refused; writeDenied clears it.
@@ -147,11 +155,27 @@ func parseYesNo(v string) (bool, error) {
 	return false, errors.New("argument must be 'yes' or 'no'")
 }
 
-// flushAOF writes out the run of writes that just ran. The caller holds
-// the write lock.
+// flushAOF writes out the run of writes that just ran and records how far
+// the file must be synced before replies leave. The caller holds the
+// write lock.
 func (e *Engine) flushAOF() {
-	if err := e.disk.aof.Flush(); err != nil {
+	pos, err := e.disk.aof.Flush()
+	if err != nil {
 		e.disk.trouble.Store(true)
+	}
+	if pos > 0 {
+		e.disk.syncTo.Store(pos)
+	}
+}
+
+// awaitSync waits, without the lock, until every write flushed so far is
+// synced, when appendfsync always asks for that before a reply leaves.
+// A write flushed later only raises what is owed, so seeing nothing owed
+// means nothing is.
+func (e *Engine) awaitSync() {
+	if pos := e.disk.syncTo.Load(); pos > 0 {
+		e.disk.aof.Sync(pos)
+		e.disk.syncTo.CompareAndSwap(pos, 0)
 	}
 }
 

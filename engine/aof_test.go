@@ -52,12 +52,14 @@ func (g *gate) Append(db int, args [][]byte) error {
 	return nil
 }
 
-func (g *gate) Flush() error {
+func (g *gate) Flush() (int64, error) {
 	g.mu.Lock()
 	g.unflushed = 0
 	g.mu.Unlock()
-	return nil
+	return 0, nil
 }
+
+func (g *gate) Sync(int64) {}
 
 func (g *gate) Rewrite(s *engine.Snapshot, done func(error)) error {
 	g.mu.Lock()

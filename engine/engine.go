@@ -287,17 +287,27 @@ func (e *Engine) Exec(s *Session, args [][]byte) (Reply, error) {
 	}
 	s.bulks = s.bulks[:0]
 	if flags&Write == 0 {
-		e.mu.RLock()
-		defer e.mu.RUnlock()
-		return e.run(s, cmd, call, flags, args)
+		r, err := e.runRead(s, cmd, call, flags, args)
+		if e.disk.aof != nil {
+			e.awaitSync()
+		}
+		return r, err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	r, err := e.run(s, cmd, call, flags, args)
 	if e.disk.aof != nil {
 		e.flushAOF()
+		e.awaitSync() // under the lock: Exec serves one client, and need not share syncs
 	}
 	return r, err
+}
+
+// runRead runs a read-only command under the read lock.
+func (e *Engine) runRead(s *Session, cmd *Command, call uint16, flags Flag, args [][]byte) (Reply, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.run(s, cmd, call, flags, args)
 }
 
 // ExecBatch runs a client's pipelined commands in order, as Exec would
@@ -355,6 +365,9 @@ func (e *Engine) ExecBatch(s *Session, cmds [][][]byte, out func(Reply, error)) 
 			e.mu.Unlock()
 		} else {
 			e.mu.RUnlock()
+		}
+		if e.disk.aof != nil {
+			e.awaitSync()
 		}
 		for j := range replies {
 			out(replies[j], errs[j])

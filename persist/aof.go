@@ -116,6 +116,16 @@ type AOF struct {
 	closed   bool
 	syncStop chan struct{} // closed to stop the background syncer
 	syncDone chan struct{} // closed when it has stopped
+
+	// Positions for appendfsync always count the bytes ever written, in
+	// every file the AOF has had: lsn those written, durable those known
+	// to be on disk. Sync makes one sync at a time (syncing), under smu,
+	// and the others wait on synced for it.
+	lsn     int64 // guarded by mu
+	durable atomic.Int64
+	smu     sync.Mutex
+	synced  *sync.Cond // on smu
+	syncing bool
 }
 
 var _ engine.AppendOnlyFile = (*AOF)(nil)
@@ -138,6 +148,7 @@ func NewAOF(path string, o AOFOptions) *AOF {
 		o.Logger = slog.Default()
 	}
 	a := &AOF{path: path, log: o.Logger, opts: o, db: -1}
+	a.synced = sync.NewCond(&a.smu)
 	a.SetFsync(o.Fsync)
 	a.SetPreamble(o.Preamble)
 	a.SetAutoRewrite(o.RewritePercentage, o.RewriteMinSize)
@@ -227,19 +238,20 @@ func appendBulk[T string | []byte](b []byte, s T) []byte {
 	return append(b, '\r', '\n')
 }
 
-// Flush writes what Append buffered and, under appendfsync always, syncs
-// it before returning, so that the writes' replies can go. A failed write
-// keeps the data for the next try and is retried every second; under
-// always it is fatal (see AOFOptions.Fatal). Flush returns the file's
-// trouble: a failed write or sync, until one succeeds.
-func (a *AOF) Flush() error {
+// Flush writes what Append buffered. Under appendfsync always it
+// returns the position Sync must reach before the writes' replies go (0
+// when nothing is owed). A failed write keeps the data for the next try
+// and is retried every second; under always it is fatal (see
+// AOFOptions.Fatal). Flush returns the file's trouble: a failed write or
+// sync, until one succeeds.
+func (a *AOF) Flush() (int64, error) {
 	if !a.logging.Load() {
-		return nil
+		return 0, nil
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.state != aofOn {
-		return nil
+		return 0, nil
 	}
 	always := a.policy() == FsyncAlways
 	if len(a.buf) > 0 {
@@ -247,18 +259,73 @@ func (a *AOF) Flush() error {
 			if always {
 				a.fatal(fmt.Errorf("can't recover from AOF write error when the AOF fsync policy is 'always': %w", err))
 			}
-			return err
+			return 0, err
 		}
 	}
-	if always && a.unsynced {
-		if err := fdatasync(a.f); err != nil {
-			a.fatal(fmt.Errorf("can't recover from AOF fsync error when the AOF fsync policy is 'always': %w", err))
-			a.syncErr = err
-			return err
-		}
-		a.unsynced = false
+	var pos int64
+	if always && a.lsn > a.durable.Load() {
+		pos = a.lsn
 	}
-	return a.troubleLocked()
+	return pos, a.troubleLocked()
+}
+
+// Sync returns once the file is synced up to pos, a position Flush
+// returned. The first caller syncs; callers that come while it does wait
+// for it and, if it did not cover them, sync once more for all of them:
+// a sync serves every write flushed before it started, whichever client
+// made it. Under appendfsync always a failed sync is fatal.
+func (a *AOF) Sync(pos int64) {
+	a.smu.Lock()
+	defer a.smu.Unlock()
+	for a.durable.Load() < pos {
+		if a.syncing {
+			a.synced.Wait()
+			continue
+		}
+		a.syncing = true
+		a.smu.Unlock()
+		a.syncOnce()
+		a.smu.Lock()
+		a.syncing = false
+		a.synced.Broadcast()
+	}
+}
+
+// syncOnce syncs the file as it is now and moves durable to what it
+// covered. A file replaced or closed meanwhile was synced whole by
+// whatever replaced or closed it, which moved durable itself.
+func (a *AOF) syncOnce() {
+	a.mu.Lock()
+	f, end := a.f, a.lsn
+	a.mu.Unlock()
+	var err error
+	if f != nil {
+		err = fdatasync(f)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch {
+	case f != a.f || f == nil:
+	case err != nil:
+		a.fatal(fmt.Errorf("can't recover from AOF fsync error when the AOF fsync policy is 'always': %w", err))
+		a.syncErr = err
+	default:
+		a.unsynced = a.lsn > end
+	}
+	// Whatever happened, this much is owed to no one any more: it is on
+	// disk, or the process has been told it cannot be.
+	a.advanceDurable(end)
+}
+
+// advanceDurable records that the first lsn bytes ever written are on
+// disk.
+func (a *AOF) advanceDurable(lsn int64) {
+	for {
+		d := a.durable.Load()
+		if d >= lsn || a.durable.CompareAndSwap(d, lsn) {
+			return
+		}
+	}
 }
 
 func (a *AOF) fatal(err error) {
@@ -287,6 +354,7 @@ func (a *AOF) writeLocked() error {
 	n, err := a.f.Write(a.buf)
 	if err == nil {
 		a.size += int64(n)
+		a.lsn += int64(n)
 		a.unsynced = true
 		if cap(a.buf) > maxIdleBuf {
 			a.buf = nil
@@ -303,6 +371,7 @@ func (a *AOF) writeLocked() error {
 		if terr := a.f.Truncate(a.size); terr != nil {
 			a.log.Error("Could not remove short write from the append-only file; the rest will be written after it", "file", a.path, "err", terr)
 			a.size += int64(n)
+			a.lsn += int64(n)
 			a.buf = a.buf[:copy(a.buf, a.buf[n:])]
 		}
 	}
@@ -460,6 +529,7 @@ func (a *AOF) disableLocked() error {
 		}
 		a.f = nil
 	}
+	a.advanceDurable(a.lsn) // synced above, or there is no file to wait for
 	a.buf, a.writeErr, a.syncErr, a.db = nil, nil, nil, -1
 	a.setState(aofOff)
 	if err != nil {
@@ -800,6 +870,9 @@ func (a *AOF) switchTo(f *os.File, size int64, rw *rewrite) {
 	}
 	a.f, a.size, a.baseSize, a.db = f, size, size, rw.db
 	a.buf, a.unsynced, a.writeErr, a.syncErr = a.buf[:0], false, nil, nil
+	// The new file was synced whole before the rename: every write
+	// flushed to the old one is in it and on disk.
+	a.advanceDurable(a.lsn)
 	if a.state == aofWaiting {
 		a.startSyncer()
 	}

@@ -6,7 +6,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -103,5 +105,65 @@ func TestAOF_AlwaysWriteErrorIsFatal(t *testing.T) {
 	execLine(t, e, s, "SET a 1")
 	if !errors.Is(fatal, syscall.ENOSPC) {
 		t.Errorf("Fatal got %v, want the write's ENOSPC", fatal)
+	}
+}
+
+// Ensure that under appendfsync always, writers that flush under a lock
+// and sync outside it, as the engine does, all get their writes synced,
+// sharing syncs, also while the file is rewritten and replaced.
+func TestAOF_AlwaysSharesSyncs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "appendonly.aof")
+	a := NewAOF(path, AOFOptions{Fsync: FsyncAlways, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Fatal: func(err error) { t.Errorf("fatal: %v", err) }})
+	defer a.Close()
+	e := engine.New(engine.Options{Journal: a, Logger: a.log})
+	if err := a.Create(e.Snapshot()); err != nil {
+		t.Fatal(err)
+	}
+	var engineLock sync.Mutex
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				engineLock.Lock()
+				a.Append(0, [][]byte{[]byte("SET"), []byte(strconv.Itoa(w*1000 + i)), []byte("v")})
+				pos, err := a.Flush()
+				engineLock.Unlock()
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if pos == 0 {
+					t.Error("Flush under always owed no sync")
+					return
+				}
+				a.Sync(pos)
+				if d := a.durable.Load(); d < pos {
+					t.Errorf("Sync(%d) returned with %d durable", pos, d)
+					return
+				}
+			}
+		}()
+	}
+	for range 3 {
+		done := make(chan error, 1)
+		engineLock.Lock()
+		err := a.Rewrite(e.Snapshot(), func(err error) { done <- err })
+		engineLock.Unlock()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	a.mu.Lock()
+	lsn := a.lsn
+	a.mu.Unlock()
+	if d := a.durable.Load(); d != lsn {
+		t.Errorf("after all writers: %d durable of %d written", d, lsn)
 	}
 }
