@@ -21,6 +21,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/photondb/photon/engine"
+	"github.com/photondb/photon/persist"
 	"github.com/photondb/photon/repl"
 	"github.com/photondb/photon/server"
 )
@@ -48,6 +49,14 @@ type settings struct {
 	outputLimits  [3]bufferLimit
 	databases     int
 	ioThreads     int
+
+	appendonly       bool
+	appendfilename   string
+	appendfsync      persist.Fsync
+	aofRewritePerc   int64 // auto-aof-rewrite-percentage
+	aofRewriteMin    int64 // auto-aof-rewrite-min-size
+	aofLoadTruncated bool
+	aofPreamble      bool // aof-use-rdb-preamble
 
 	// engineLines are directives the engine registers itself
 	// (requirepass, slowlog-*), applied once the engine exists.
@@ -84,6 +93,13 @@ func defaultSettings() settings {
 		outputLimits:  [3]bufferLimit{{}, {256 << 20, 64 << 20, 60}, {32 << 20, 8 << 20, 60}},
 		databases:     16,
 		ioThreads:     1,
+
+		appendfilename:   "appendonly.aof",
+		appendfsync:      persist.FsyncEverysec,
+		aofRewritePerc:   100,
+		aofRewriteMin:    64 << 20,
+		aofLoadTruncated: true,
+		aofPreamble:      true,
 	}
 }
 
@@ -107,14 +123,40 @@ type directive struct {
 	set   func(s *settings, args []string, from source) error
 	get   func(s *settings) string
 	// live applies a changed value to the running server; nil when the
-	// setting cannot change at run time.
-	live func(s *settings, r *running)
+	// setting cannot change at run time. When it fails, the old value
+	// stays.
+	live func(s *settings, r *running) error
 }
 
 // running is what CONFIG SET changes in a running server.
 type running struct {
 	srv   *server.Server
 	level *slog.LevelVar
+	eng   *engine.Engine
+	aof   *persist.AOF
+	log   *slog.Logger
+}
+
+// setAppendOnly turns the append-only file on or off, for CONFIG SET
+// appendonly. Turning it on, as in Redis, waits for a rewrite that
+// creates the file from the data as it is then; the schedule starts it
+// as soon as no background save runs.
+func (r *running) setAppendOnly(on bool) error {
+	if on == r.aof.Status().Enabled {
+		return nil
+	}
+	if !on {
+		if err := r.aof.Disable(); err != nil {
+			r.log.Error("turning the append-only file off", "err", err)
+		}
+		return nil
+	}
+	if err := r.aof.Enable(); err != nil {
+		r.log.Error("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation", "file", r.aof.Path(), "err", err)
+		return errors.New("Unable to turn on AOF. Check server logs.")
+	}
+	r.eng.ScheduleAOFRewrite()
+	return nil
 }
 
 // engineDirectives are the engine's own settings that serve also takes
@@ -123,6 +165,7 @@ var engineDirectives = []struct{ name, usage string }{
 	{"requirepass", "password clients must give with AUTH (empty: none)"},
 	{"slowlog-log-slower-than", "log commands slower than this many microseconds in SLOWLOG (negative: none, 0: all)"},
 	{"slowlog-max-len", "how many entries SLOWLOG keeps"},
+	{"stop-writes-on-bgsave-error", "yes: after a failed background save, refuse writes (MISCONF) until a save succeeds"},
 }
 
 // directives lists serve's own settings, in the order of photon.conf.example.
@@ -156,7 +199,7 @@ var directives = []directive{
 	},
 	{
 		name:  "dir",
-		usage: "directory of the snapshot file",
+		usage: "directory of the snapshot and append-only files",
 		def:   ".",
 		set: func(s *settings, args []string, _ source) error {
 			fi, err := os.Stat(args[0])
@@ -198,8 +241,9 @@ var directives = []directive{
 			`a duration such as 30s for "30 1", or "" or 0 for no snapshots, nor a save on SIGINT or SIGTERM`,
 		set: setSave,
 		get: func(s *settings) string { return formatSave(s.save) },
-		live: func(s *settings, r *running) {
+		live: func(s *settings, r *running) error {
 			r.srv.SetSave(s.save)
+			return nil
 		},
 	},
 	{
@@ -207,7 +251,7 @@ var directives = []directive{
 		usage: "yes: while there is no password, refuse clients that are not on loopback",
 		set:   boolSetter(func(s *settings, v bool) { s.protectedMode = v }),
 		get:   func(s *settings) string { return yesNo(s.protectedMode) },
-		live:  func(s *settings, r *running) { r.srv.SetProtectedMode(s.protectedMode) },
+		live:  func(s *settings, r *running) error { r.srv.SetProtectedMode(s.protectedMode); return nil },
 	},
 	{
 		name:  "maxclients",
@@ -226,14 +270,17 @@ var directives = []directive{
 			return nil
 		},
 		get:  func(s *settings) string { return strconv.FormatInt(s.maxclients, 10) },
-		live: func(s *settings, r *running) { r.srv.SetMaxClients(int(s.maxclients)) },
+		live: func(s *settings, r *running) error { r.srv.SetMaxClients(int(s.maxclients)); return nil },
 	},
 	{
 		name:  "timeout",
 		usage: "close a client idle for this many seconds (0: never)",
 		set:   intSetter(0, math.MaxInt32, func(s *settings, n int64) { s.timeout = n }),
 		get:   func(s *settings) string { return strconv.FormatInt(s.timeout, 10) },
-		live:  func(s *settings, r *running) { r.srv.SetTimeout(time.Duration(s.timeout) * time.Second) },
+		live: func(s *settings, r *running) error {
+			r.srv.SetTimeout(time.Duration(s.timeout) * time.Second)
+			return nil
+		},
 	},
 	{
 		name:  "tls-port",
@@ -271,7 +318,7 @@ var directives = []directive{
 			return nil
 		},
 		get:  func(s *settings) string { return s.loglevel },
-		live: func(s *settings, r *running) { r.level.Set(logLevels[s.loglevel]) },
+		live: func(s *settings, r *running) error { r.level.Set(logLevels[s.loglevel]); return nil },
 	},
 	{
 		name:  "client-query-buffer-limit",
@@ -299,10 +346,11 @@ var directives = []directive{
 			}
 			return strings.Join(parts, " ")
 		},
-		live: func(s *settings, r *running) {
+		live: func(s *settings, r *running) error {
 			r.srv.SetOutputBufferLimit(s.outputLimits[0].hard)
 			p := s.outputLimits[2]
 			r.srv.SetPubSubLimit(server.BufferLimit{Hard: p.hard, Soft: p.soft, Seconds: p.seconds})
+			return nil
 		},
 	},
 	{
@@ -318,6 +366,75 @@ var directives = []directive{
 		usage: "number of databases, 0 to N-1 for SELECT",
 		set:   intSetter(1, math.MaxInt32, func(s *settings, n int64) { s.databases = int(n) }),
 		get:   func(s *settings) string { return strconv.Itoa(s.databases) },
+	},
+	{
+		name: "appendonly",
+		usage: "yes: log every write to the append-only file (--appendfilename in --dir), and at start load it " +
+			"rather than the snapshot; turned on at run time, it is first rewritten from the data",
+		set:  boolSetter(func(s *settings, v bool) { s.appendonly = v }),
+		get:  func(s *settings) string { return yesNo(s.appendonly) },
+		live: func(s *settings, r *running) error { return r.setAppendOnly(s.appendonly) },
+	},
+	{
+		name:  "appendfilename",
+		usage: "append-only file name, in --dir",
+		set: func(s *settings, args []string, _ source) error {
+			if strings.ContainsRune(args[0], '/') || args[0] == "" {
+				return errors.New("appendfilename can't be a path, just a filename")
+			}
+			s.appendfilename = args[0]
+			return nil
+		},
+		get: func(s *settings) string { return s.appendfilename },
+	},
+	{
+		name: "appendfsync",
+		usage: "when the append-only file is synced to disk: always (before a write is acknowledged), " +
+			"everysec (at most a second of writes lost) or no (when the system flushes)",
+		set: func(s *settings, args []string, _ source) error {
+			f, err := persist.ParseFsync(args[0])
+			if err == nil {
+				s.appendfsync = f
+			}
+			return err
+		},
+		get:  func(s *settings) string { return s.appendfsync.String() },
+		live: func(s *settings, r *running) error { r.aof.SetFsync(s.appendfsync); return nil },
+	},
+	{
+		name:  "auto-aof-rewrite-percentage",
+		usage: "rewrite the append-only file when it has grown by this many percent since the last rewrite (0: never)",
+		set:   intSetter(0, math.MaxInt32, func(s *settings, n int64) { s.aofRewritePerc = n }),
+		get:   func(s *settings) string { return strconv.FormatInt(s.aofRewritePerc, 10) },
+		live: func(s *settings, r *running) error {
+			r.aof.SetAutoRewrite(s.aofRewritePerc, s.aofRewriteMin)
+			return nil
+		},
+	},
+	{
+		name:  "auto-aof-rewrite-min-size",
+		usage: "no automatic rewrite while the append-only file is smaller than this (memory units)",
+		def:   "64mb",
+		set:   memSetter(0, math.MaxInt64, func(s *settings, n int64) { s.aofRewriteMin = n }),
+		get:   func(s *settings) string { return strconv.FormatInt(s.aofRewriteMin, 10) },
+		live: func(s *settings, r *running) error {
+			r.aof.SetAutoRewrite(s.aofRewritePerc, s.aofRewriteMin)
+			return nil
+		},
+	},
+	{
+		name:  "aof-load-truncated",
+		usage: "yes: an append-only file that ends inside a command (a crash mid-write) is cut back to the last whole command and loaded; no: refuse to start",
+		set:   boolSetter(func(s *settings, v bool) { s.aofLoadTruncated = v }),
+		get:   func(s *settings) string { return yesNo(s.aofLoadTruncated) },
+		live:  func(s *settings, r *running) error { r.aof.SetLoadTruncated(s.aofLoadTruncated); return nil },
+	},
+	{
+		name:  "aof-use-rdb-preamble",
+		usage: "yes: a rewrite writes the data as an RDB snapshot at the head of the append-only file (smaller, faster to load); no: as commands",
+		set:   boolSetter(func(s *settings, v bool) { s.aofPreamble = v }),
+		get:   func(s *settings) string { return yesNo(s.aofPreamble) },
+		live:  func(s *settings, r *running) error { r.aof.SetPreamble(s.aofPreamble); return nil },
 	},
 }
 
@@ -543,16 +660,17 @@ func configParams(mu *sync.Mutex, s *settings, r *running) []engine.Param {
 				if err := d.set(&next, args, fromConfigSet); err != nil {
 					return err
 				}
+				old := *s
 				*s = next
-				d.live(s, r)
+				if err := d.live(s, r); err != nil {
+					*s = old
+					return err
+				}
 				return nil
 			}
 		}
 		ps = append(ps, p)
 	}
-	// Clients such as redis-benchmark ask; PhotonDB has no append-only
-	// file yet.
-	ps = append(ps, engine.Param{Name: "appendonly", Get: func() string { return "no" }})
 	return ps
 }
 

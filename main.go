@@ -74,7 +74,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 				Description: "Listens for Redis clients. Settings come from a CONFIG file in redis.conf syntax\n" +
 					"(see photon.conf.example), PHOTON_* environment variables and flags; flags and\n" +
 					"variables win over the file. CONFIG GET shows every setting; CONFIG SET changes\n" +
-					"save, maxclients, timeout, protected-mode, loglevel and client-output-buffer-limit.\n" +
+					"save, maxclients, timeout, protected-mode, loglevel, client-output-buffer-limit,\n" +
+					"appendonly, appendfsync and the other append-only file settings.\n" +
 					"SIGINT, SIGTERM or SHUTDOWN stop accepting, let running commands finish, save the\n" +
 					"snapshot (not on a signal when save is off, nor on SHUTDOWN NOSAVE) and exit 0;\n" +
 					"a second SIGINT exits 1 at once.",
@@ -197,6 +198,56 @@ func openStore(path string, o engine.Options) (*engine.Engine, *persist.File, er
 	}
 	if info.Keys > 0 {
 		o.Logger.Info("snapshot loaded", "file", path, "keys", info.Keys, "took", time.Since(start).Round(time.Millisecond))
+	}
+	return e, f, nil
+}
+
+// openServeStore locks the snapshot and the append-only file and loads
+// serve's data into a new engine. With appendonly, the append-only file
+// is preferred, as in Redis; when it does not exist yet, the snapshot is
+// loaded and the file created from it, so that turning appendonly on
+// loses nothing (Redis 7.0 would start empty). A file that cannot be
+// read refuses the start, with the file and byte offset, and nothing on
+// disk is changed.
+func openServeStore(path string, aof *persist.AOF, appendonly bool, o engine.Options) (*engine.Engine, *persist.File, error) {
+	f, err := persist.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	o.Snapshotter = f
+	o.Journal = aof
+	e := engine.New(o)
+	fail := func(err error) (*engine.Engine, *persist.File, error) {
+		f.Close()
+		return nil, nil, fmt.Errorf("refusing to start: %w", err)
+	}
+	if appendonly {
+		start := time.Now()
+		loader := e.NewLoader()
+		info, err := aof.Load(e.Put, loader.Exec)
+		loader.Close()
+		if err != nil {
+			return fail(err)
+		}
+		if !info.Missing {
+			o.Logger.Info("DB loaded from append only file", "file", aof.Path(), "preamble_keys", info.Keys,
+				"commands", info.Commands, "bytes", info.Size, "took", time.Since(start).Round(time.Millisecond))
+			return e, f, nil
+		}
+	}
+	start := time.Now()
+	info, err := f.Load(e)
+	if err != nil {
+		return fail(err)
+	}
+	if info.Keys > 0 {
+		o.Logger.Info("snapshot loaded", "file", path, "keys", info.Keys, "took", time.Since(start).Round(time.Millisecond))
+	}
+	if appendonly {
+		if err := aof.Create(e.Snapshot()); err != nil {
+			return fail(err)
+		}
+		o.Logger.Info("Creating AOF file on server start", "file", aof.Path(), "keys", info.Keys)
 	}
 	return e, f, nil
 }
@@ -487,6 +538,21 @@ func runServe(c *cli.Context, stderr io.Writer) error {
 		return nil
 	}
 	path := filepath.Join(cfg.dir, cfg.dbfilename)
+	aof := persist.NewAOF(filepath.Join(cfg.dir, cfg.appendfilename), persist.AOFOptions{
+		Fsync:             cfg.appendfsync,
+		Preamble:          cfg.aofPreamble,
+		RewritePercentage: cfg.aofRewritePerc,
+		RewriteMinSize:    cfg.aofRewriteMin,
+		LoadTruncated:     cfg.aofLoadTruncated,
+		Logger:            log,
+		// As Redis: a write that appendfsync always cannot make durable
+		// must not be acknowledged, and the process cannot take it back.
+		Fatal: func(err error) {
+			log.Error("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...", "err", err)
+			os.Exit(1)
+		},
+	})
+	defer aof.Close()
 	// io-threads sets the threads that run Go code, overriding GOMAXPROCS.
 	// One thread is Redis's model and, on a small machine shared with the
 	// clients, the fastest: measured on 2 cores with redis-benchmark, one
@@ -494,7 +560,7 @@ func runServe(c *cli.Context, stderr io.Writer) error {
 	// 0.71-0.77x (BENCHMARKS.md).
 	threads := cfg.ioThreads
 	runtime.GOMAXPROCS(threads)
-	e, f, err := openStore(path, engine.Options{
+	e, f, err := openServeStore(path, aof, cfg.appendonly, engine.Options{
 		Logger: log, Port: tcpPort, ConfigFile: configFile, Databases: cfg.databases, Shutdown: requestShutdown,
 		Background: func(running bool) {
 			// A background save gets a thread of its own, as Redis's
@@ -533,7 +599,7 @@ func runServe(c *cli.Context, stderr io.Writer) error {
 		HasPassword:       e.RequiresAuth,
 	})
 	var mu sync.Mutex // guards cfg from here on: CONFIG GET and SET reach it
-	e.RegisterConfig(configParams(&mu, &cfg, &running{srv: srv, level: level})...)
+	e.RegisterConfig(configParams(&mu, &cfg, &running{srv: srv, level: level, eng: e, aof: aof, log: log})...)
 
 	served := make(chan error, len(lns))
 	var addrs []string
@@ -549,7 +615,11 @@ func runServe(c *cli.Context, stderr io.Writer) error {
 			exposed = append(exposed, ln.Addr().String())
 		}
 	}
-	log.Info("photon serving", "addr", strings.Join(addrs, ","), "snapshot", path, "save", formatSave(cfg.save), "version", version)
+	logged := "no"
+	if cfg.appendonly {
+		logged = aof.Path() + " (appendfsync " + cfg.appendfsync.String() + ")"
+	}
+	log.Info("photon serving", "addr", strings.Join(addrs, ","), "snapshot", path, "save", formatSave(cfg.save), "appendonly", logged, "version", version)
 	if len(exposed) > 0 && !e.RequiresAuth() {
 		consequence := "protected-mode is off, so anyone who can reach it can read and change every key"
 		if cfg.protectedMode {
@@ -595,6 +665,11 @@ func runServe(c *cli.Context, stderr io.Writer) error {
 	cancel()
 	srv.Close()
 	stopEngine()
+	// The append-only file is flushed and synced, and a rewrite still
+	// running called off, as Redis kills its rewriting child.
+	if err := aof.Close(); err != nil {
+		log.Error("closing the append-only file", "err", err)
+	}
 	e.WaitSaves()
 	if save {
 		n := e.Dirty()

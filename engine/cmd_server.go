@@ -4,11 +4,14 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // serverCommands are the server group's rows of the command table.
 func serverCommands() []*Command {
 	return []*Command{
+		{Name: "BGREWRITEAOF", Group: "server", Arity: 1, Flags: ReadOnly | Admin | NoScript,
+			Summary: "Asynchronously rewrites the append-only file to disk.", Since: "1.0.0", Run: cmdBgrewriteaof},
 		{Name: "BGSAVE", Group: "server", Arity: -1, Flags: ReadOnly | Admin | NoScript,
 			Args: "[SCHEDULE]", Summary: "Asynchronously saves the database(s) to disk.", Since: "1.0.0", Run: cmdBgsave},
 		{Name: "COMMAND", Group: "server", Arity: -1, Flags: ReadOnly | Loading | Stale,
@@ -196,11 +199,14 @@ func cmdSave(db *DB, args [][]byte) (Reply, error) {
 			return nil, ee
 		}
 		e.log.Error("save failed", "err", err)
-		return nil, errf("Failed to save: " + oneLine(err.Error()))
+		return nil, errSaveFailed
 	}
 	return OK, nil
 }
 
+// cmdBgsave answers BGSAVE [SCHEDULE] as Redis 7.0 does: a save already
+// running is an error even with SCHEDULE, which only waits for a rewrite
+// of the append-only file.
 func cmdBgsave(db *DB, args [][]byte) (Reply, error) {
 	schedule := false
 	if len(args) == 2 && equalFold(args[1], "SCHEDULE") {
@@ -208,12 +214,19 @@ func cmdBgsave(db *DB, args [][]byte) (Reply, error) {
 	} else if len(args) > 1 {
 		return nil, ErrSyntax
 	}
-	err := db.eng.bgsaveLocked()
+	e := db.eng
+	err := e.bgsaveLocked()
 	switch {
-	case errors.Is(err, ErrSaveInProgress) && schedule:
+	case errors.Is(err, ErrRewriteRunning) && schedule:
+		e.disk.bgsaveScheduled.Store(true)
 		return Status("Background saving scheduled"), nil
 	case err != nil:
-		return nil, err
+		var ee *Error
+		if errors.As(err, &ee) {
+			return nil, ee
+		}
+		e.log.Error("Can't save in background", "err", err)
+		return nil, errSaveFailed
 	}
 	return Status("Background saving started"), nil
 }
@@ -230,35 +243,56 @@ func (e *Engine) Save() error {
 	return e.saveLocked()
 }
 
+// saveLocked writes a snapshot of the live data. As in Redis, its
+// success clears a failed background save's status (and MISCONF with
+// it), and its failure leaves that status alone.
 func (e *Engine) saveLocked() error {
 	if e.snap == nil {
 		return ErrNoSnapshotter
 	}
 	dirty := e.dirty.Load()
+	e.disk.saves.Add(1)
 	s := &Snapshot{Time: e.now(), dbs: e.dbs}
 	if err := e.snap.Save(s); err != nil {
 		return err
 	}
+	e.lastBgErr.Store(nil)
 	e.saved(dirty, s)
 	return nil
 }
 
 // BGSave starts a background save unless one is running.
 func (e *Engine) BGSave() error {
+	e.warmSlots()
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	return e.bgsaveLocked()
 }
 
+// bgsaveLocked starts a background save unless a save or a rewrite of the
+// append-only file runs. A failed save is logged, shown in INFO and,
+// with stop-writes-on-bgsave-error, refuses writes until a save succeeds.
 func (e *Engine) bgsaveLocked() error {
 	if e.snap == nil {
 		return ErrNoSnapshotter
 	}
-	if !e.saving.CompareAndSwap(false, true) {
+	d := &e.disk
+	d.jobs.Lock()
+	switch {
+	case e.saving.Load():
+		d.jobs.Unlock()
 		return ErrSaveInProgress
+	case d.rewriting.Load():
+		d.jobs.Unlock()
+		return ErrRewriteRunning
 	}
+	e.saving.Store(true)
+	d.jobs.Unlock()
 	dirty := e.dirty.Load()
-	s := e.snapshot()
+	s := e.timedSnapshot()
+	start := time.Now()
+	d.bgsaveStart.Store(e.now().Unix())
+	d.saves.Add(1)
 	e.saveDone.Add(1)
 	if e.opts.Background != nil {
 		e.opts.Background(true)
@@ -269,14 +303,18 @@ func (e *Engine) bgsaveLocked() error {
 		if e.opts.Background != nil {
 			defer e.opts.Background(false)
 		}
-		if err := e.snap.Save(s); err != nil {
+		err := e.snap.Save(s)
+		d.recycle(s)
+		d.lastBgsaveSecs.Store(int64(time.Since(start) / time.Second))
+		if err != nil {
 			e.lastBgErr.Store(&err)
-			e.log.Error("background save failed", "err", err)
+			d.trouble.Store(true)
+			e.log.Error("Background saving error", "err", err)
 			return
 		}
 		e.lastBgErr.Store(nil)
 		e.saved(dirty, s)
-		e.log.Info("background save done", "changes", dirty)
+		e.log.Info("Background saving terminated with success", "changes", dirty)
 	}()
 	return nil
 }
@@ -288,7 +326,8 @@ func (e *Engine) saved(dirty int64, s *Snapshot) {
 	e.lastSave.Store(s.Time.Unix())
 }
 
-// WaitSaves waits for a running background save to finish.
+// WaitSaves waits for a running background save, or rewrite of the
+// append-only file, to finish.
 func (e *Engine) WaitSaves() { e.saveDone.Wait() }
 
 // Saving reports whether a background save is running.

@@ -438,9 +438,14 @@ func (d *dict) random(r uint64) (key []byte, v value, ok bool) {
 // clone returns a copy for a snapshot: slots and segment headers are
 // copied, segments shared (they never change below their length), and
 // objects cloned, since commands change those in place.
-func (d *dict) clone() *dict {
+func (d *dict) clone() *dict { return d.cloneInto(nil) }
+
+// cloneInto is clone with the slots copied into buf when it is large
+// enough: memory already mapped, which a background save reuses so as not
+// to fault in tens of megabytes of fresh pages while it holds the lock.
+func (d *dict) cloneInto(buf []slot) *dict {
 	c := *d
-	c.slots = append([]slot(nil), d.slots...)
+	c.slots = append(buf[:0], d.slots...)
 	c.segs = append([][]byte(nil), d.segs...)
 	c.live = append([]int(nil), d.live...)
 	c.queued = append([]bool(nil), d.queued...)

@@ -30,7 +30,7 @@ type Snapshotter interface {
 type Options struct {
 	Databases   int              // number of databases; 16 when zero
 	Now         func() time.Time // clock; time.Now when nil
-	Journal     Journal          // optional
+	Journal     Journal          // optional; an AppendOnlyFile is also flushed, rewritten and reported on
 	Snapshotter Snapshotter      // for SAVE and BGSAVE; optional
 	Logger      *slog.Logger     // slog.Default() when nil
 	Port        int              // reported by INFO server
@@ -39,8 +39,9 @@ type Options struct {
 	// accepting, finish in-flight commands, save when save is true, exit.
 	// It must return at once; nil means SHUTDOWN is refused.
 	Shutdown func(save bool) error
-	// Background, when set, is told when a background save starts
-	// (running true) and ends, so the process can give it resources.
+	// Background, when set, is told when a background save or rewrite
+	// of the append-only file starts (running true) and ends, so the
+	// process can give it resources.
 	Background func(running bool)
 }
 
@@ -62,6 +63,7 @@ type Engine struct {
 	saving    atomic.Bool  // a background save is running
 	saveDone  sync.WaitGroup
 	lastBgErr atomic.Pointer[error]
+	disk      persistence // the append-only file, background jobs, MISCONF; see aof.go
 	stats     stats
 	nextID    atomic.Int64
 	config    params
@@ -148,6 +150,7 @@ func New(o Options) *Engine {
 	e.RegisterConfig(Param{Name: "databases", Get: func() string { return strconv.Itoa(len(e.dbs)) }})
 	e.registerAuth()
 	e.registerSlowlog()
+	e.registerPersistence()
 	e.lastSave.Store(e.started.Unix())
 	return e
 }
@@ -316,17 +319,30 @@ func (e *Engine) Exec(s *Session, args [][]byte) (Reply, error) {
 	}
 	s.bulks = s.bulks[:0]
 	if flags&Write == 0 {
-		e.mu.RLock()
-		defer e.mu.RUnlock()
-		return e.run(s, cmd, call, flags, args)
+		r, err := e.runRead(s, cmd, call, flags, args)
+		if e.disk.aof != nil {
+			e.awaitSync()
+		}
+		return r, err
 	}
 	e.mu.Lock()
 	r, err := e.run(s, cmd, call, flags, args)
+	if e.disk.aof != nil {
+		e.flushAOF()
+		e.awaitSync() // under the lock: Exec serves one client, and need not share syncs
+	}
 	e.mu.Unlock()
 	if _, blocked := r.(blockedReply); blocked {
 		return e.waitBlocked(s)
 	}
 	return r, err
+}
+
+// runRead runs a read-only command under the read lock.
+func (e *Engine) runRead(s *Session, cmd *Command, call uint16, flags Flag, args [][]byte) (Reply, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.run(s, cmd, call, flags, args)
 }
 
 // ExecBatch runs a client's pipelined commands in order, as Exec would
@@ -382,9 +398,15 @@ func (e *Engine) ExecBatch(s *Session, cmds [][][]byte, out func(Reply, error)) 
 			}
 		}
 		if write {
+			if e.disk.aof != nil {
+				e.flushAOF()
+			}
 			e.mu.Unlock()
 		} else {
 			e.mu.RUnlock()
+		}
+		if e.disk.aof != nil {
+			e.awaitSync()
 		}
 		n := len(replies)
 		if blocked {
@@ -426,6 +448,8 @@ func (e *Engine) check(s *Session, args [][]byte) (cmd *Command, call uint16, fl
 		err = ErrMonitorKeyspace
 	case s.subs.n.Load() > 0 && s.proto == 2 && !allowedSubscribed(cmd):
 		err = subscribedOnly(callNames[call])
+	case e.disk.trouble.Load() && (flags&Write != 0 || cmd.Name == "PING"):
+		err = e.writeDenied() // MISCONF while saving to disk fails
 	}
 	if err != nil {
 		s.ran(call, e.coarse())

@@ -11,7 +11,12 @@ type Error struct {
 	Msg  string
 }
 
-func (e *Error) Error() string { return e.Code + " " + e.Msg }
+func (e *Error) Error() string {
+	if e.Msg == "" {
+		return e.Code // Redis's bare "-ERR"
+	}
+	return e.Code + " " + e.Msg
+}
 
 func errf(msg string) *Error { return &Error{Code: "ERR", Msg: msg} }
 

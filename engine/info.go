@@ -168,18 +168,67 @@ func humanBytes(n int64) string {
 	return strconv.FormatFloat(f, 'f', 2, 64) + units[i]
 }
 
+// infoPersistence writes Redis 7.0's persistence section, field for
+// field; what PhotonDB has no counterpart for (copy-on-write sizes, fork
+// and module fields) is zero, as in a Redis that never forked.
 func (e *Engine) infoPersistence(b *infoBuilder) {
-	status := "ok"
-	if p := e.lastBgErr.Load(); p != nil {
-		status = "err"
-	}
+	d := &e.disk
+	now := e.now().Unix()
 	b.field("loading", 0)
+	b.field("async_loading", 0)
+	b.field("current_cow_peak", 0)
+	b.field("current_cow_size", 0)
+	b.field("current_cow_size_age", 0)
+	b.field("current_fork_perc", 0.0)
+	b.field("current_save_keys_processed", 0)
+	b.field("current_save_keys_total", 0)
 	b.field("rdb_changes_since_last_save", e.dirty.Load())
 	b.field("rdb_bgsave_in_progress", boolInt(e.saving.Load()))
 	b.field("rdb_last_save_time", e.lastSave.Load())
-	b.field("rdb_last_bgsave_status", status)
-	b.field("aof_enabled", boolInt(e.journal != nil))
-	b.field("aof_rewrite_in_progress", 0)
+	b.field("rdb_last_bgsave_status", okErr(e.lastBgErr.Load() == nil))
+	b.field("rdb_last_bgsave_time_sec", d.lastBgsaveSecs.Load())
+	b.field("rdb_current_bgsave_time_sec", elapsed(e.saving.Load(), now, d.bgsaveStart.Load()))
+	b.field("rdb_saves", d.saves.Load())
+	b.field("rdb_last_cow_size", 0)
+	b.field("rdb_last_load_keys_expired", 0)
+	b.field("rdb_last_load_keys_loaded", 0)
+	st := e.AOFStatus()
+	b.field("aof_enabled", boolInt(st.Enabled))
+	b.field("aof_rewrite_in_progress", boolInt(d.rewriting.Load()))
+	b.field("aof_rewrite_scheduled", boolInt(d.rewriteScheduled.Load()))
+	b.field("aof_last_rewrite_time_sec", d.lastRewriteSecs.Load())
+	b.field("aof_current_rewrite_time_sec", elapsed(d.rewriting.Load(), now, d.rewriteStart.Load()))
+	b.field("aof_last_bgrewrite_status", okErr(!d.rewriteFailed.Load()))
+	b.field("aof_rewrites", d.rewrites.Load())
+	b.field("aof_rewrites_consecutive_failures", d.rewriteFailures.Load())
+	b.field("aof_last_write_status", okErr(st.WriteErr == nil))
+	b.field("aof_last_cow_size", 0)
+	b.field("module_fork_in_progress", 0)
+	b.field("module_fork_last_cow_size", 0)
+	if st.Enabled {
+		b.field("aof_current_size", st.Size)
+		b.field("aof_base_size", st.BaseSize)
+		b.field("aof_pending_rewrite", 0)
+		b.field("aof_buffer_length", st.Buffered)
+		b.field("aof_pending_bio_fsync", 0)
+		b.field("aof_delayed_fsync", 0)
+	}
+}
+
+// elapsed is the seconds since start while running, else -1, as Redis
+// shows a job's current time.
+func elapsed(running bool, now, start int64) int64 {
+	if !running {
+		return -1
+	}
+	return now - start
+}
+
+func okErr(ok bool) string {
+	if ok {
+		return "ok"
+	}
+	return "err"
 }
 
 func boolInt(b bool) int {
@@ -215,6 +264,8 @@ func (e *Engine) infoStats(b *infoBuilder) {
 	b.field("evicted_keys", 0)
 	b.field("keyspace_hits", t.hits.Load())
 	b.field("keyspace_misses", t.misses.Load())
+	b.field("latest_fork_usec", e.disk.snapshotMicros.Load())
+	b.field("total_forks", e.disk.snapshots.Load())
 }
 
 func (e *Engine) infoReplication(b *infoBuilder) {

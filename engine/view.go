@@ -145,10 +145,18 @@ func (s *Snapshot) Each(i int, fn func(key string, v Value, expireAt int64) erro
 // snapshot copies the keyspaces. The caller holds the lock in either mode.
 // The dicts' slots are copied and their segments shared (see dict.clone),
 // so the copy costs little more than a memcpy of the slots.
-func (e *Engine) snapshot() *Snapshot {
+func (e *Engine) snapshot() *Snapshot { return e.snapshotInto(nil) }
+
+// snapshotInto is snapshot with database i's slots copied into bufs[i]
+// where it is large enough (see dict.cloneInto).
+func (e *Engine) snapshotInto(bufs [][]slot) *Snapshot {
 	s := &Snapshot{Time: e.now(), dbs: make([]*keyspace, len(e.dbs))}
 	for i, ks := range e.dbs {
-		s.dbs[i] = &keyspace{keys: ks.keys.clone(), expires: maps.Clone(ks.expires)}
+		var buf []slot
+		if i < len(bufs) {
+			buf = bufs[i]
+		}
+		s.dbs[i] = &keyspace{keys: ks.keys.cloneInto(buf), expires: maps.Clone(ks.expires)}
 	}
 	return s
 }

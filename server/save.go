@@ -69,11 +69,20 @@ func (s *Server) saveLoop() {
 	}
 }
 
-// checkSave starts a background save when a rule calls for one, as
-// Redis's serverCron does: not while a save is running, and not within
-// saveRetryDelay seconds of a failed one.
+// checkSave starts the background jobs that are due, as Redis's
+// serverCron does: a save when a rule calls for one, then whatever the
+// engine has waiting (a scheduled BGSAVE or BGREWRITEAOF, an automatic
+// rewrite of the append-only file).
 func (s *Server) checkSave(now time.Time, st *saveState) {
-	if s.eng.Saving() {
+	s.checkRules(now, st)
+	s.eng.StartDueJobs(now)
+}
+
+// checkRules starts a background save when a rule calls for one: not
+// while a background job is running, and not within saveRetryDelay
+// seconds of a failed save.
+func (s *Server) checkRules(now time.Time, st *saveState) {
+	if s.eng.Saving() || s.eng.Rewriting() {
 		return
 	}
 	if st.pending {
@@ -92,8 +101,9 @@ func (s *Server) checkSave(now time.Time, st *saveState) {
 	switch err := s.eng.BGSave(); {
 	case err == nil:
 		st.pending = true
-	case errors.Is(err, engine.ErrSaveInProgress):
-		// A client's BGSAVE got there first; look again next time.
+	case errors.Is(err, engine.ErrSaveInProgress), errors.Is(err, engine.ErrRewriteRunning):
+		// A client's BGSAVE or BGREWRITEAOF got there first; look again
+		// next time.
 	default:
 		st.failed = true
 		s.log.Error("scheduled background save failed", "err", err)

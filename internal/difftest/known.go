@@ -73,7 +73,6 @@ var knownDiffs = []knownDiff{
 	{ID: "error-option-trailing-newline", Skip: func(a []string) bool {
 		return isExpire(a) && len(a) > 3 && slices.ContainsFunc(a[3:], func(s string) bool { return strings.ContainsAny(s, "\r\n") })
 	}},
-	{ID: "pipelined-protocol-switch", Isolate: func(a []string) bool { return is(a, "HELLO") || is(a, "RESET") }},
 }
 
 // knownSkip returns the ID of the known difference args would run into,
