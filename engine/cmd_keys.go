@@ -566,11 +566,12 @@ func cmdObject(db *DB, args [][]byte) (Reply, error) {
 	if equalFold(sub, "HELP") {
 		return objectHelp, nil
 	}
-	meta, tracked := db.keyMeta(args[2]) // before lookupRead stamps the access
+	meta, tracked := db.keyMeta(args[2])
 	v, ok := db.lookupRead(args[2])
 	if !ok {
 		return nil, nil
 	}
+	db.setKeyMeta(args[2], meta, tracked) // OBJECT is no access, as Redis's LOOKUP_NOTOUCH
 	switch {
 	case equalFold(sub, "ENCODING"):
 		return []byte(encodingOf(v)), nil

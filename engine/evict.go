@@ -117,6 +117,17 @@ func (db *DB) keyMeta(key []byte) (uint32, bool) {
 	return atomic.LoadUint32(&d.meta[i]), true
 }
 
+// setKeyMeta puts back key's meta word as keyMeta returned it.
+func (db *DB) setKeyMeta(key []byte, meta uint32, tracked bool) {
+	d := db.ks.keys
+	if !tracked || d.meta == nil {
+		return
+	}
+	if i := d.find(key, d.hash(key)); i >= 0 {
+		atomic.StoreUint32(&d.meta[i], meta)
+	}
+}
+
 // objectIdle answers OBJECT IDLETIME for a key whose meta is meta.
 func (db *DB) objectIdle(meta uint32, tracked bool) (Reply, error) {
 	m := &db.eng.mem
@@ -145,15 +156,16 @@ func (db *DB) objectFreq(meta uint32, tracked bool) (Reply, error) {
 // startTracking gives every dict its meta once tracking was asked for;
 // the caller holds the write lock. Keys already present look just
 // accessed.
-func (e *Engine) startTracking(nowMs int64) {
+func (e *Engine) startTracking(nowMs int64) (started bool) {
 	if !e.mem.want.Load() {
-		return
+		return false
 	}
 	for _, ks := range e.dbs {
 		d := ks.keys
 		if d.meta != nil {
 			continue
 		}
+		started = true
 		d.meta = make([]uint32, len(d.slots))
 		stamp := e.mem.accessed(0, nowMs)
 		for i := range d.meta {
@@ -161,6 +173,7 @@ func (e *Engine) startTracking(nowMs int64) {
 		}
 	}
 	e.mem.track.Store(true)
+	return started
 }
 
 // afterWrite runs after a write command: it stamps the access of the
@@ -168,13 +181,10 @@ func (e *Engine) startTracking(nowMs int64) {
 // in place, and refreshes used memory. GET and SET pay nothing for it
 // while no maxmemory or eviction policy is set.
 func (e *Engine) afterWrite(db *DB, cmd *Command, args [][]byte) {
-	track := e.mem.track.Load()
-	if !track && cmd.Group == "string" && e.mem.max.Load() == 0 {
+	if !e.mem.want.Load() && cmd.Group == "string" && e.mem.max.Load() == 0 {
 		return
 	}
-	if e.mem.want.Load() {
-		e.startTracking(db.now())
-	}
+	stamp := !e.startTracking(db.now()) // a key just stamped is not accessed twice
 	eachKey(cmd, args, func(key []byte) {
 		d := db.ks.keys
 		i := d.find(key, d.hash(key))
@@ -184,7 +194,7 @@ func (e *Engine) afterWrite(db *DB, cmd *Command, args [][]byte) {
 		if tag, _, idx, _, _ := parse(d.record(d.slots[i].ref)); tag == recObject && cmd.Group != "string" {
 			d.measure(uint32(idx))
 		}
-		if d.meta != nil {
+		if stamp && d.meta != nil {
 			d.meta[i] = e.mem.accessed(d.meta[i], db.now())
 		}
 	})
