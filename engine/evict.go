@@ -328,7 +328,7 @@ func (e *Engine) poolVictim(db *DB, p int32) (int, string, bool) {
 		}
 		d := ks.keys
 		mask := uint64(len(d.slots) - 1)
-		for range n {
+		for range min(n, d.len()) {
 			j := rand.Uint64() & mask
 			for d.slots[j].hash <= slotDeleted {
 				j = (j + 1) & mask

@@ -266,7 +266,7 @@ func (e *Engine) registerMemory() {
 				}
 				return errors.New("argument(s) must be one of the following: " + strings.Join(policyNames, ", "))
 			}},
-		intParam("maxmemory-samples", &m.samples, 1, 64),
+		intParam("maxmemory-samples", &m.samples, 1, 1<<31-1),
 		intParam("maxmemory-eviction-tenacity", &m.tenacity, 0, 100),
 		intParam("lfu-log-factor", &m.logFac, 0, 1<<31-1),
 		intParam("lfu-decay-time", &m.decay, 0, 1<<31-1),
