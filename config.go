@@ -166,6 +166,12 @@ var engineDirectives = []struct{ name, usage string }{
 	{"slowlog-log-slower-than", "log commands slower than this many microseconds in SLOWLOG (negative: none, 0: all)"},
 	{"slowlog-max-len", "how many entries SLOWLOG keeps"},
 	{"stop-writes-on-bgsave-error", "yes: after a failed background save, refuse writes (MISCONF) until a save succeeds"},
+	// Memory: engine/memory.go.
+	{"maxmemory", "memory limit for the data, in bytes or with a unit (100mb, 1gb); 0 is none"},
+	{"maxmemory-policy", "what to evict at maxmemory: noeviction, allkeys-lru, allkeys-lfu, allkeys-random, volatile-lru, volatile-lfu, volatile-random, volatile-ttl"},
+	{"maxmemory-samples", "keys sampled for each eviction"},
+	{"lfu-log-factor", "how slowly the LFU counter grows with accesses"},
+	{"lfu-decay-time", "minutes after which an LFU counter not accessed decreases by one (0: never)"},
 }
 
 // directives lists serve's own settings, in the order of photon.conf.example.

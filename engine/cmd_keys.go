@@ -566,10 +566,12 @@ func cmdObject(db *DB, args [][]byte) (Reply, error) {
 	if equalFold(sub, "HELP") {
 		return objectHelp, nil
 	}
+	meta, tracked := db.keyMeta(args[2])
 	v, ok := db.lookupRead(args[2])
 	if !ok {
 		return nil, nil
 	}
+	db.setKeyMeta(args[2], meta, tracked) // OBJECT is no access, as Redis's LOOKUP_NOTOUCH
 	switch {
 	case equalFold(sub, "ENCODING"):
 		return []byte(encodingOf(v)), nil
@@ -579,11 +581,9 @@ func cmdObject(db *DB, args [][]byte) (Reply, error) {
 		}
 		return one, nil
 	case equalFold(sub, "IDLETIME"):
-		// PhotonDB keeps no access time per key yet: every key looks
-		// just used.
-		return zero, nil
+		return db.objectIdle(meta, tracked)
 	}
-	return nil, ErrNoLFU // FREQ: there is no LFU eviction policy to count accesses
+	return db.objectFreq(meta, tracked)
 }
 
 // encodingOf names v's representation as OBJECT ENCODING does. A string

@@ -23,6 +23,7 @@ func commands() []*Command {
 		transactionCommands(),
 		pubsubCommands(),
 		blockingCommands(),
+		memoryCommands(),
 	)
 	slices.SortFunc(t, func(a, b *Command) int {
 		if a.Group != b.Group {

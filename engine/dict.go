@@ -45,6 +45,8 @@ type dict struct {
 
 	objs     []any // values that are not inline strings
 	freeObjs []uint32
+
+	acct // what the data costs, and each key's access clock; see memory.go
 }
 
 type slot struct {
@@ -153,6 +155,7 @@ func (d *dict) put(key []byte, v value) {
 		if tag == recObject && !isInline(v) {
 			// Object to object: the record stays, only objs changes.
 			d.objs[idx] = objectOf(v)
+			d.measure(uint32(idx))
 			return
 		}
 		if tag == recObject {
@@ -173,6 +176,9 @@ func (d *dict) put(key []byte, v value) {
 	}
 	if d.slots[j].hash == slotDeleted {
 		d.tombs--
+	}
+	if d.meta != nil {
+		d.meta[j] = 0 // a new key: see evict.go
 	}
 	d.slots[j] = slot{hash: h, ref: d.write(key, v)}
 	d.used++
@@ -211,6 +217,7 @@ func objectOf(v value) any {
 }
 
 func (d *dict) freeObj(idx uint32) {
+	d.unmeasure(idx)
 	d.objs[idx] = nil
 	d.freeObjs = append(d.freeObjs, idx)
 }
@@ -234,6 +241,7 @@ func (d *dict) write(key []byte, v value) uint64 {
 			d.objs = append(d.objs, objectOf(v))
 		}
 		payload = uint64(idx)
+		d.measure(idx)
 	}
 	size := 1 + uvarintLen(uint64(len(key))) + len(key) + uvarintLen(payload)
 	if tag == recString {
@@ -251,6 +259,7 @@ func (d *dict) write(key []byte, v value) uint64 {
 	}
 	d.segs[seg] = b
 	d.live[seg] += size
+	d.recBytes += int64(size)
 	return uint64(seg)<<32 | uint64(off)
 }
 
@@ -294,6 +303,7 @@ func (d *dict) seal(i int) { d.checkSparse(i) }
 func (d *dict) dead(ref uint64, n int) {
 	seg := int(ref >> 32)
 	d.live[seg] -= n
+	d.recBytes -= int64(n)
 	if seg != d.open {
 		d.checkSparse(seg)
 	}
@@ -359,10 +369,13 @@ func (d *dict) rehash() {
 	for size < (d.used+1)*2 {
 		size *= 2
 	}
-	old := d.slots
+	old, oldMeta := d.slots, d.meta
 	d.slots = make([]slot, size)
+	if oldMeta != nil {
+		d.meta = make([]uint32, size)
+	}
 	mask := uint64(size - 1)
-	for _, s := range old {
+	for i, s := range old {
 		if s.hash <= slotDeleted {
 			continue
 		}
@@ -371,6 +384,9 @@ func (d *dict) rehash() {
 			j = (j + 1) & mask
 		}
 		d.slots[j] = s
+		if oldMeta != nil {
+			d.meta[j] = oldMeta[i]
+		}
 	}
 	d.tombs = 0
 }

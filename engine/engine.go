@@ -82,6 +82,7 @@ type Engine struct {
 	nblocked atomic.Int64              // blocked sessions, for INFO
 	ready    []watchedKey              // keys written since blocked sessions were last served
 	ops      opsSampler                // instantaneous_ops_per_sec
+	mem      memory                    // accounting, maxmemory and eviction; see memory.go
 }
 
 type stats struct {
@@ -151,6 +152,7 @@ func New(o Options) *Engine {
 	e.registerAuth()
 	e.registerSlowlog()
 	e.registerPersistence()
+	e.registerMemory()
 	e.lastSave.Store(e.started.Unix())
 	return e
 }
@@ -450,6 +452,11 @@ func (e *Engine) check(s *Session, args [][]byte) (cmd *Command, call uint16, fl
 		err = subscribedOnly(callNames[call])
 	case e.disk.trouble.Load() && (flags&Write != 0 || cmd.Name == "PING"):
 		err = e.writeDenied() // MISCONF while saving to disk fails
+	case flags&DenyOOM != 0 && e.overLimit() && e.mem.policy.Load() == policyNoeviction:
+		// As Redis's processCommand: refused before it runs. Under
+		// the other policies run evicts first, and refuses only when
+		// nothing could be evicted.
+		err = ErrOOM
 	}
 	if err != nil {
 		s.ran(call, e.coarse())
@@ -473,7 +480,17 @@ func (e *Engine) run(s *Session, cmd *Command, call uint16, flags Flag, args [][
 	if write {
 		before = e.dirty.Load()
 	}
+	if write && e.mem.max.Load() > 0 && cmd != execCommand {
+		if err := e.freeMemory(s.prepare(true), flags); err != nil {
+			s.ran(call, e.coarse())
+			return nil, err
+		}
+		before = e.dirty.Load() // evictions are journaled on their own
+	}
 	r, err := e.call(s, cmd, call, flags, args, write)
+	if write && err == nil && cmd != execCommand {
+		e.afterWrite(&s.call, cmd, args)
+	}
 	if write && err == nil && e.dirty.Load() != before && cmd != execCommand {
 		if e.journal != nil {
 			e.journalWrite(s, db, cmd, args)

@@ -114,21 +114,6 @@ func (e *Engine) configValue(name string) (string, bool) {
 	return p.Get(), true
 }
 
-func (e *Engine) infoMemory(b *infoBuilder) {
-	used := heapInUse()
-	rss := residentBytes()
-	b.field("used_memory", used)
-	b.field("used_memory_human", humanBytes(used))
-	b.field("used_memory_rss", rss)
-	b.field("used_memory_rss_human", humanBytes(rss))
-	b.field("maxmemory", 0)
-	b.field("maxmemory_human", "0B")
-	b.field("maxmemory_policy", "noeviction")
-	if used > 0 {
-		b.field("mem_fragmentation_ratio", float64(rss)/float64(used))
-	}
-}
-
 // heapInUse returns the bytes of live and not yet swept heap objects.
 func heapInUse() int64 {
 	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
@@ -261,7 +246,7 @@ func (e *Engine) infoStats(b *infoBuilder) {
 	b.field("instantaneous_ops_per_sec", e.ops.perSecond())
 	b.field("rejected_connections", e.stats.rejected.Load())
 	b.field("expired_keys", e.stats.expired.Load())
-	b.field("evicted_keys", 0)
+	b.field("evicted_keys", e.mem.evicted.Load())
 	b.field("keyspace_hits", t.hits.Load())
 	b.field("keyspace_misses", t.misses.Load())
 	b.field("latest_fork_usec", e.disk.snapshotMicros.Load())

@@ -97,6 +97,9 @@ func (db *DB) lookup(key []byte) (value, bool) {
 		}
 		return value{}, false
 	}
+	if db.eng.mem.track.Load() {
+		db.touchKey(key)
+	}
 	return v, true
 }
 
