@@ -141,6 +141,7 @@ func openStore(path string, o engine.Options) (*engine.Engine, *persist.File, er
 		return nil, nil, err
 	}
 	o.Snapshotter = f
+	o.Serializer = persist.DumpFormat{}
 	e := engine.New(o)
 	start := time.Now()
 	info, err := f.Load(e)

@@ -22,6 +22,7 @@ func commands() []*Command {
 		sortedSetCommands(),
 		transactionCommands(),
 		pubsubCommands(),
+		dumpCommands(),
 	)
 	slices.SortFunc(t, func(a, b *Command) int {
 		if a.Group != b.Group {
