@@ -14,7 +14,7 @@ const (
 	writeBufSize   = 256 << 10 // encoded bytes collected before each write
 	directWriteMin = 64 << 10  // strings this long skip the buffer
 	lpNodeMax      = 8192      // listpack node size, as Redis's list-max-listpack-size -2
-	lpNodeMaxCount = 65535     // a quicklist node counts its entries in 16 bits
+	lpNodeOverhead = 8         // what Redis's quicklist adds to an element's length to estimate its entry
 	plainNodeMin   = 1 << 30   // elements this long get a node of their own, as in Redis
 	lzfMinLen      = 20        // Redis compresses strings longer than this
 )
@@ -278,10 +278,12 @@ func (e *encoder) writeHash(v engine.Value) error {
 	return err
 }
 
-// listSplit reports whether an element of size es must start a new
-// listpack node after count elements taking size bytes.
-func listSplit(count, size, es int) bool {
-	return count > 0 && (lpHeaderSize+size+es+1 > lpNodeMax || count == lpNodeMaxCount)
+// listSplit reports whether an element n bytes long must start a new
+// listpack node after count elements whose entries take size bytes. As
+// Redis 7.0's _quicklistNodeAllowInsert, it estimates the new entry as
+// the element's length plus 8 bytes, so nodes split where Redis's do.
+func listSplit(count, size, n int) bool {
+	return count > 0 && lpHeaderSize+size+1+n+lpNodeOverhead > lpNodeMax
 }
 
 // writeList writes a list as RDB_TYPE_LIST_QUICKLIST_2: the number of
@@ -300,7 +302,7 @@ func (e *encoder) writeList(v engine.Value) error {
 			return nil
 		}
 		es := lpEntrySize(b)
-		if listSplit(count, size, es) {
+		if listSplit(count, size, len(b)) {
 			nodes++
 			count, size = 0, 0
 		}
@@ -337,7 +339,7 @@ func (e *encoder) writeList(v engine.Value) error {
 			written++
 			return e.err
 		}
-		if listSplit(count, len(e.lp)-lpHeaderSize, lpEntrySize(b)) {
+		if listSplit(count, len(e.lp)-lpHeaderSize, len(b)) {
 			finish()
 		}
 		e.lp = lpAppend(e.lp, b)

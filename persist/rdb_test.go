@@ -320,7 +320,8 @@ func edgeDataset(now int64) dataset {
 
 // thresholdDataset holds sets, sorted sets and hashes on both sides of
 // every limit where Redis 7.0 changes their encoding (512 intset entries,
-// 128 listpack entries, 64-byte listpack values), every intset width,
+// 128 sorted set listpack entries, 128 or 512 hash listpack entries as
+// redis.conf or the built-in default says, 64-byte listpack values), every intset width,
 // scores of every kind, and values over a megabyte.
 func thresholdDataset() dataset {
 	d := dataset{}
@@ -382,8 +383,9 @@ func thresholdDataset() dataset {
 		}
 		return h
 	}
-	d[dbKey{6, "hash:128"}] = item{Kind: engine.KindHash, Hash: fields(128, 5)}
-	d[dbKey{6, "hash:129"}] = item{Kind: engine.KindHash, Hash: fields(129, 5)}
+	for _, n := range []int{128, 129, 512, 513} {
+		d[dbKey{6, "hash:" + strconv.Itoa(n)}] = item{Kind: engine.KindHash, Hash: fields(n, 5)}
+	}
 	d[dbKey{6, "hash:value64"}] = item{Kind: engine.KindHash, Hash: fields(3, 64)}
 	d[dbKey{6, "hash:value65"}] = item{Kind: engine.KindHash, Hash: fields(3, 65)}
 	d[dbKey{6, "hash:field65"}] = item{Kind: engine.KindHash, Hash: map[string]string{strings.Repeat("f", 65): "v", "n": "1"}}
@@ -398,10 +400,31 @@ func thresholdDataset() dataset {
 	d[dbKey{7, "big:set"}] = setItem("a", string(huge[1:1<<20+2]))
 	d[dbKey{7, "big:zset"}] = zsetItem("a", 1.0, string(huge[2:1<<20+3]), 2.0)
 	d[dbKey{7, "big:hash"}] = item{Kind: engine.KindHash, Hash: map[string]string{"f": string(huge[3 : 1<<20+4])}}
+	var text strings.Builder
+	for i := 0; text.Len() < 2<<20; i++ {
+		fmt.Fprintf(&text, "line %d of a compressible value\n", i)
+	}
+	d[dbKey{7, "big:compressible"}] = item{Kind: engine.KindString, Str: text.String()}
+	d[dbKey{7, "big:compressible-list"}] = item{Kind: engine.KindList, List: []string{text.String()[:1<<20+5], "tail"}}
 	for db := range 16 {
 		d[dbKey{db, "db:" + strconv.Itoa(db)}] = item{Kind: engine.KindString, Str: strconv.Itoa(db)}
 	}
 	return d
+}
+
+// engineHashMax is the engine's hash-max-listpack-entries: 128 as in
+// Redis's shipped redis.conf, or 512, Redis 7.0's built-in default.
+func engineHashMax() int {
+	for _, n := range []int{128, 512} {
+		pairs := make([][]byte, 0, 2*(n+1))
+		for i := range n + 1 {
+			pairs = append(pairs, []byte("f"+strconv.Itoa(i)), []byte("v"))
+		}
+		if engine.HashValue(pairs).Encoding() == "hashtable" {
+			return n
+		}
+	}
+	panic("the engine keeps hashes of 513 fields as listpacks")
 }
 
 // randomString draws a value from a mix of the shapes that matter to

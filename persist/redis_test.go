@@ -135,12 +135,12 @@ func (rc *redisConn) read() (any, error) {
 
 // startRedis runs a redis-server of its own (internal/redistest) with
 // dir/dbfile as its RDB file and returns a connection to it; both end
-// with the test. Its hashes turn into tables past 128 fields as
-// redis.conf and PhotonDB say, where the compiled-in default is 512.
+// with the test. Its hashes turn into tables past the same number of
+// fields as PhotonDB's (engineHashMax), unless args say otherwise.
 func startRedis(t testing.TB, dir, dbfile string, args ...string) *redisConn {
 	t.Helper()
 	srv := redistest.Start(t, dir, append([]string{"--dbfilename", dbfile, "--enable-debug-command", "local",
-		"--hash-max-listpack-entries", "128"}, args...)...)
+		"--hash-max-listpack-entries", strconv.Itoa(engineHashMax())}, args...)...)
 	c, err := net.DialTimeout("tcp", srv.Addr, time.Second)
 	if err != nil {
 		t.Fatal(err)
@@ -180,7 +180,11 @@ func populate(t testing.TB, rc *redisConn, data dataset) {
 			}
 			cmds = append(cmds, cmd)
 		}
-		if it.ExpireAt != 0 {
+		switch {
+		case it.ExpireAt == 0:
+		case it.ExpireAt%1000 == 0: // a TTL set in seconds
+			cmds = append(cmds, []string{"EXPIREAT", k.Key, strconv.FormatInt(it.ExpireAt/1000, 10)})
+		default:
 			cmds = append(cmds, []string{"PEXPIREAT", k.Key, strconv.FormatInt(it.ExpireAt, 10)})
 		}
 	}
@@ -263,14 +267,73 @@ func checkRDB(t testing.TB, path string) {
 }
 
 // realDataset is edgeDataset plus random keys, with expiry times far
-// enough ahead for a real server's clock.
+// enough ahead for a real server's clock, some of them in whole seconds.
 func realDataset(seed uint64) dataset {
 	now := time.Now().Add(time.Hour).UnixMilli()
 	d := edgeDataset(now)
 	for k, it := range randomDataset(randPCG(seed), 300, now) {
 		d[k] = it
 	}
+	seconds := now/1000*1000 + 7000
+	d[dbKey{2, "ttl:seconds"}] = item{Kind: engine.KindString, Str: "EXPIREAT", ExpireAt: seconds}
+	d[dbKey{2, "ttl:seconds:zset"}] = item{Kind: engine.KindZSet, ZSet: []zm{{"m", 1}}, ExpireAt: seconds + 86_400_000}
 	return d
+}
+
+// pipelineReplies sends every command, then returns every reply, errors
+// included.
+func (rc *redisConn) pipelineReplies(cmds [][]string) []any {
+	rc.t.Helper()
+	for _, c := range cmds {
+		rc.send(c...)
+	}
+	if err := rc.w.Flush(); err != nil {
+		rc.t.Fatal(err)
+	}
+	replies := make([]any, len(cmds))
+	for i := range cmds {
+		v, err := rc.read()
+		if _, ok := err.(respError); err != nil && !ok {
+			rc.t.Fatalf("redis %.60q: %v", cmds[i], err)
+		}
+		replies[i] = v
+		if err != nil {
+			replies[i] = err
+		}
+	}
+	return replies
+}
+
+// perKey runs one command for each key, in its database, and returns the
+// replies by key; args gets each key and returns its command.
+func perKey(t testing.TB, rc *redisConn, keys []dbKey, args func(k dbKey) []string) map[dbKey]any {
+	t.Helper()
+	var cmds [][]string
+	for _, k := range keys {
+		cmds = append(cmds, []string{"SELECT", strconv.Itoa(k.DB)}, args(k))
+	}
+	replies := rc.pipelineReplies(cmds)
+	out := map[dbKey]any{}
+	for i, k := range keys {
+		out[k] = replies[2*i+1]
+	}
+	return out
+}
+
+// values returns every value in a snapshot.
+func values(t testing.TB, s *engine.Snapshot) map[dbKey]engine.Value {
+	t.Helper()
+	out := map[dbKey]engine.Value{}
+	for db := range s.DBs() {
+		err := s.Each(db, func(key string, v engine.Value, _ int64) error {
+			out[dbKey{db, key}] = v
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
 }
 
 // Ensure that redis-check-rdb accepts what Encode writes and redis-server
@@ -313,33 +376,142 @@ func TestEncode_RealRedisLoads(t *testing.T) {
 	}
 }
 
+// Ensure, over random datasets, that redis-check-rdb accepts what Encode
+// writes and that redis-server loads from it the same keys, values, TTLs
+// and encodings.
+func TestEncode_RealRedisRandom(t *testing.T) {
+	needTools(t, "redis-server", "redis-check-rdb")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "our.rdb")
+	rc := startRedis(t, dir, "our.rdb")
+	now := time.Now().Add(time.Hour).UnixMilli()
+	for seed := range uint64(8) {
+		data := randomDataset(randPCG(1000+seed), 60, now)
+		e := engine.New(engine.Options{})
+		fill(t, e, data)
+		var buf bytes.Buffer
+		if err := persist.Encode(&buf, e.Snapshot()); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		checkRDB(t, path)
+		rc.must("DEBUG", "RELOAD", "NOSAVE")
+		got := redisDump(t, rc)
+		compare(t, got, data)
+		compare(t, got, dump(t, e.Snapshot())) // encodings too
+		if t.Failed() {
+			t.Fatalf("seed %d failed", seed)
+		}
+	}
+}
+
 // Ensure that Decode reads what a real redis-server writes, in every
-// encoding it uses for strings, lists and hashes.
+// encoding it uses, with PhotonDB's encoding limits, with Redis's built-in
+// defaults, and with other quicklist node sizes and compression; and that
+// each key's DUMP payload goes both ways: Redis's restores in PhotonDB and
+// PhotonDB's in Redis, to the same value. Where the two servers lay out a
+// value alike, the payloads are the same bytes.
 func TestDecode_RealRedisDump(t *testing.T) {
 	needTools(t, "redis-server")
-	dir := t.TempDir()
-	rc := startRedis(t, dir, "dump.rdb")
-	data := realDataset(2)
-	rc.must("CONFIG", "SET", "list-compress-depth", "1") // LZF-compressed quicklist nodes
-	populate(t, rc, data)
-	// Redis's own view must match before the file is worth comparing.
-	view := redisDump(t, rc)
-	compare(t, view, data)
-	rc.must("SAVE")
-	b, err := os.ReadFile(filepath.Join(dir, "dump.rdb"))
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name   string
+		args   []string
+		limits bool // Redis converts encodings where PhotonDB does
+		nodes  bool // Redis splits and compresses lists as PhotonDB writes them
+	}{
+		{"PhotonDB's limits", nil, true, true},
+		{"built-in defaults", []string{"--hash-max-listpack-entries", "512"}, engineHashMax() == 512, true},
+		{"small compressed nodes", []string{"--list-max-listpack-size", "4", "--list-compress-depth", "1"}, true, false},
+		{"64 KiB nodes", []string{"--list-max-listpack-size", "-5", "--list-compress-depth", "2"}, true, false},
 	}
-	got := engine.New(engine.Options{})
-	info, err := persist.Decode(bytes.NewReader(b), got.Put)
-	if err != nil {
-		t.Fatal(err)
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			rc := startRedis(t, dir, "dump.rdb", tt.args...)
+			data := realDataset(uint64(2 + i))
+			populate(t, rc, data)
+			// Redis's own view must match before the file is worth comparing.
+			view := redisDump(t, rc)
+			compare(t, view, data)
+			if !tt.limits {
+				for k, it := range view {
+					it.Enc = ""
+					view[k] = it
+				}
+			}
+			rc.must("SAVE")
+			b, err := os.ReadFile(filepath.Join(dir, "dump.rdb"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := engine.New(engine.Options{})
+			info, err := persist.Decode(bytes.NewReader(b), got.Put)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Version != 10 || info.Aux["redis-ver"] != "7.0.15" || info.Keys != len(data) {
+				t.Errorf("info = version %d, redis-ver %q, %d keys; want 10, 7.0.15, %d", info.Version, info.Aux["redis-ver"], info.Keys, len(data))
+			}
+			compare(t, dump(t, got.Snapshot()), data)
+			compare(t, dump(t, got.Snapshot()), view)
+			checkDumps(t, rc, data, view, values(t, got.Snapshot()), tt.limits && tt.nodes)
+		})
 	}
-	if info.Version != 10 || info.Aux["redis-ver"] != "7.0.15" || info.Keys != len(data) {
-		t.Errorf("info = version %d, redis-ver %q, %d keys; want 10, 7.0.15, %d", info.Version, info.Aux["redis-ver"], info.Keys, len(data))
+}
+
+// checkDumps restores each key's DUMP payload from Redis with DumpFormat,
+// and PhotonDB's payload of its value ours[k] in Redis, and compares both
+// with data and with Redis's view of it. With sameBytes, the payloads
+// must also be equal, but for hash tables, whose order is each server's.
+func checkDumps(t *testing.T, rc *redisConn, data, view dataset, ours map[dbKey]engine.Value, sameBytes bool) {
+	t.Helper()
+	keys := sortedKeys(data)
+	payloads := perKey(t, rc, keys, func(k dbKey) []string { return []string{"DUMP", k.Key} })
+	restored := dataset{}
+	var restores [][]string
+	same := 0
+	for _, k := range keys {
+		redisPayload, ok := payloads[k].(string)
+		if !ok {
+			t.Fatalf("db %d key %.40q: DUMP answered %v", k.DB, k.Key, payloads[k])
+		}
+		v, err := persist.DumpFormat{}.Restore([]byte(redisPayload))
+		if err != nil {
+			t.Fatalf("db %d key %.40q: restoring Redis's payload: %v", k.DB, k.Key, err)
+		}
+		restored[k] = itemOf(v, data[k].ExpireAt)
+		p, err := persist.DumpFormat{}.Dump(ours[k])
+		if err != nil {
+			t.Fatalf("db %d key %.40q: %v", k.DB, k.Key, err)
+		}
+		if enc := view[k].Enc; sameBytes && enc != "hashtable" {
+			same++
+			if string(p) != redisPayload {
+				t.Errorf("db %d key %.40q (%v, %s): DUMP payload differs from Redis's\n got %.80x\nwant %.80x",
+					k.DB, k.Key, data[k].Kind, enc, p, redisPayload)
+			}
+		}
+		restore := []string{"RESTORE", k.Key, "0", string(p), "REPLACE"}
+		if at := data[k].ExpireAt; at != 0 {
+			restore = []string{"RESTORE", k.Key, strconv.FormatInt(at, 10), string(p), "REPLACE", "ABSTTL"}
+		}
+		restores = append(restores, []string{"SELECT", strconv.Itoa(k.DB)}, restore)
 	}
-	compare(t, dump(t, got.Snapshot()), data)
-	compare(t, dump(t, got.Snapshot()), view) // encodings too
+	if sameBytes {
+		t.Logf("%d of %d payloads compared byte for byte", same, len(keys))
+	}
+	compare(t, restored, data)
+	compare(t, restored, view)
+	for i, r := range rc.pipelineReplies(restores) {
+		if i%2 == 1 && r != "OK" {
+			t.Fatalf("RESTORE of %.60q: %v", restores[i][1], r)
+		}
+	}
+	again := redisDump(t, rc)
+	compare(t, again, data)
+	compare(t, again, view)
 }
 
 // fixture is a dump made by a real redis-server and committed under
@@ -491,4 +663,41 @@ func makeFixture(t *testing.T, fx fixture, path string) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Ensure that strings compress to exactly the bytes Redis writes, so
+// that DUMP payloads and files match Redis's byte for byte: DUMP of each
+// input on a real redis-server equals DumpFormat's, and its compressed
+// bytes are also what a table kept across the inputs gives, as Redis's
+// lzf_compress keeps its own from call to call.
+func TestLZF_MatchesRedis(t *testing.T) {
+	needTools(t, "redis-server")
+	rc := startRedis(t, t.TempDir(), "dump.rdb")
+	inputs := persist.LZFInputs(2, 600)
+	var cmds [][]string
+	for i, in := range inputs {
+		cmds = append(cmds, []string{"SET", "k" + strconv.Itoa(i), string(in)})
+	}
+	rc.pipeline(cmds)
+	var shared persist.LZFTable
+	compressed := 0
+	for i, in := range inputs {
+		want := []byte(rc.must("DUMP", "k"+strconv.Itoa(i)).(string))
+		got, err := persist.DumpFormat{}.Dump(engine.StringValue(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("input %d (%d bytes): DUMP payload\n got %.120x\nwant %.120x", i, len(in), got, want)
+		}
+		z := persist.LZFCompress(in, &shared)
+		if lzf := want[1] == 0xC3; lzf != (z != nil) || lzf && !bytes.HasSuffix(want[:len(want)-10], z) {
+			t.Fatalf("input %d (%d bytes): with a kept table, compressed = %v (%d bytes); Redis's payload %.120x",
+				i, len(in), z != nil, len(z), want)
+		}
+		if z != nil {
+			compressed++
+		}
+	}
+	t.Logf("%d of %d inputs compressed", compressed, len(inputs))
 }
