@@ -73,8 +73,8 @@ type LoadOptions struct {
 	Warn func(msg string)
 
 	// Progress, when set, is called as the input is read with the bytes
-	// read so far and the input's size (-1 when unknown), about every
-	// megabyte and once at the end.
+	// read so far and the input's size (-1 when unknown): once before
+	// the first byte, about every megabyte, and once at the end.
 	Progress func(read, total int64)
 }
 
@@ -107,6 +107,7 @@ func DecodeWith(r io.Reader, o LoadOptions, put func(db int, key string, v engin
 	if o.Progress != nil {
 		d.total = inputSize(r)
 		d.nextReport = progressStep
+		o.Progress(0, d.total)
 	}
 	info, err := d.decode(put)
 	if o.Progress != nil {

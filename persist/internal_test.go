@@ -624,8 +624,8 @@ func TestDecodeWith_Progress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(calls) < 3 || calls[len(calls)-1] != [2]int64{int64(len(file)), int64(len(file))} {
-		t.Fatalf("calls = %v, want several ending with %d of %d", calls, len(file), len(file))
+	if len(calls) < 3 || calls[0][0] != 0 || calls[len(calls)-1] != [2]int64{int64(len(file)), int64(len(file))} {
+		t.Fatalf("calls = %v, want several from 0 to %d of %d", calls, len(file), len(file))
 	}
 	for i, c := range calls {
 		if c[1] != int64(len(file)) || (i > 0 && c[0] < calls[i-1][0]) {
