@@ -32,32 +32,56 @@ script=compare-save.sh
 go build -o "$work/photon" .
 mkdir -p "$work/redis" "$work/photon-data"
 
-# startredis starts redis-server on its file in $work/redis and prints its
-# port; startphoton does the same for photon serve.
+# up waits until the server with PID $1 answers PING on port $2, and
+# fails if it exits first (another process took the port meanwhile).
+up() {
+	for _ in $(seq 300); do
+		[ "$(redis-cli -p "$2" ping 2>/dev/null)" = PONG ] && return 0
+		case "$(ps -o stat= -p "$1" 2>/dev/null)" in
+		"" | Z*) return 1 ;; # exited, or a zombie not yet waited for
+		esac
+		sleep 0.1
+	done
+	return 1
+}
+
+# startredis starts redis-server on its file in $work/redis and sets
+# redis_pid and redis_port; startphoton does the same for photon serve.
+# Each tries another port when the one it picked is taken.
 startredis() {
-	local port
-	port=$(freeport)
-	redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
-		--dir "$work/redis" --dbfilename dump.rdb --logfile "$work/redis.log" &
-	pids+=($!)
-	redis_pid=$!
-	redis_port=$port
-	waitping "$port"
+	local try
+	for try in 1 2 3; do
+		redis_port=$(freeport)
+		redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+			--dir "$work/redis" --dbfilename dump.rdb --logfile "$work/redis.log" &
+		redis_pid=$!
+		pids+=("$redis_pid")
+		up "$redis_pid" "$redis_port" && return
+		stop "$redis_pid"
+	done
+	echo "$script: redis-server did not start; its log:" >&2
+	tail -n 20 "$work/redis.log" >&2
+	exit 1
 }
 startphoton() {
-	local port
-	port=$(freeport)
-	"$work/photon" serve --port "$port" --bind 127.0.0.1 --save '' \
-		--dir "$work/photon-data" --dbfilename dump.rdb 2>"$work/photon.log" &
-	pids+=($!)
-	photon_pid=$!
-	photon_port=$port
-	waitping "$port"
+	local try
+	for try in 1 2 3; do
+		photon_port=$(freeport)
+		"$work/photon" serve --port "$photon_port" --bind 127.0.0.1 --save '' \
+			--dir "$work/photon-data" --dbfilename dump.rdb 2>"$work/photon.log" &
+		photon_pid=$!
+		pids+=("$photon_pid")
+		up "$photon_pid" "$photon_port" && return
+		stop "$photon_pid"
+	done
+	echo "$script: photon serve did not start; its log:" >&2
+	tail -n 20 "$work/photon.log" >&2
+	exit 1
 }
 
 # stop stops the server with PID $1, waits for it to exit and forgets it.
 stop() {
-	kill "$1"
+	kill "$1" 2>/dev/null || true
 	wait "$1" 2>/dev/null || true
 	local rest=() pid
 	for pid in "${pids[@]}"; do
