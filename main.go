@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -64,7 +65,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 				ArgsUsage: "[FILE]",
 				Description: "Opens FILE (default ./photon.rdb; created on the first save) and reads commands\n" +
 					"from the terminal, or from stdin when it is not a terminal. Quitting saves unsaved changes.",
-				Flags:  termFlags(),
+				Flags: slices.Concat(termFlags(), []cli.Flag{&cli.BoolFlag{Name: "skip-unsupported",
+					Usage: "open a snapshot holding streams, module values or functions, leaving them out with a warning (a save then drops them)"}}),
 				Action: func(c *cli.Context) error { return runShell(c, stdin, stdout, stderr) },
 			},
 			{
@@ -181,6 +183,11 @@ func historyFile() string {
 
 // openStore locks and loads a snapshot file into a new engine.
 func openStore(path string, o engine.Options) (*engine.Engine, *persist.File, error) {
+	return openStoreWith(path, o, persist.LoadOptions{})
+}
+
+// openStoreWith is openStore with options for reading the file.
+func openStoreWith(path string, o engine.Options, lo persist.LoadOptions) (*engine.Engine, *persist.File, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -189,9 +196,10 @@ func openStore(path string, o engine.Options) (*engine.Engine, *persist.File, er
 		return nil, nil, err
 	}
 	o.Snapshotter = f
+	o.Serializer = persist.DumpFormat{}
 	e := engine.New(o)
 	start := time.Now()
-	info, err := f.Load(e)
+	info, err := f.LoadWith(e, lo)
 	if err != nil {
 		f.Close()
 		return nil, nil, fmt.Errorf("refusing to start: %w", err)
@@ -261,7 +269,19 @@ func runShell(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 		path = c.Args().First()
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	e, f, err := openStore(path, engine.Options{Logger: log})
+	lo := persist.LoadOptions{SkipUnsupported: c.Bool("skip-unsupported"), Warn: func(msg string) { log.Warn(msg) }}
+	var bar *repl.Progress
+	if isTerminal(stderr) {
+		bar = repl.NewProgress(stderr, "Loading "+path)
+		lo.Progress = bar.Update
+	}
+	e, f, err := openStoreWith(path, engine.Options{Logger: log}, lo)
+	if bar != nil {
+		bar.Done()
+	}
+	if errors.Is(err, persist.ErrUnsupportedType) {
+		return fmt.Errorf("%w (--skip-unsupported opens it without them)", err)
+	}
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,7 @@ func inProcess(t testing.TB) *client.Client {
 	t.Cleanup(func() { f.Close() })
 	stopped := time.Unix(1_700_000_000, 0)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e := engine.New(engine.Options{Snapshotter: f, Logger: quiet, Now: func() time.Time { return stopped }})
+	e := engine.New(engine.Options{Snapshotter: f, Serializer: persist.DumpFormat{}, Logger: quiet, Now: func() time.Time { return stopped }})
 	t.Cleanup(e.WaitSaves)
 	srv := server.New(e, server.Options{})
 	t.Cleanup(func() { srv.Close() })

@@ -24,6 +24,7 @@ func commands() []*Command {
 		pubsubCommands(),
 		blockingCommands(),
 		memoryCommands(),
+		dumpCommands(),
 	)
 	slices.SortFunc(t, func(a, b *Command) int {
 		if a.Group != b.Group {

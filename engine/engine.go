@@ -32,6 +32,7 @@ type Options struct {
 	Now         func() time.Time // clock; time.Now when nil
 	Journal     Journal          // optional; an AppendOnlyFile is also flushed, rewritten and reported on
 	Snapshotter Snapshotter      // for SAVE and BGSAVE; optional
+	Serializer  Serializer       // DUMP and RESTORE's payload format; optional
 	Logger      *slog.Logger     // slog.Default() when nil
 	Port        int              // reported by INFO server
 	ConfigFile  string           // reported by INFO server

@@ -109,6 +109,39 @@ func (v Value) Pairs(fn func(field string, val []byte) error) error {
 	return nil
 }
 
+// Encoding names the value's representation as OBJECT ENCODING does:
+// "listpack" or "hashtable" for a hash, "intset" or "hashtable" for a set,
+// "listpack" or "skiplist" for a sorted set, "quicklist" for a list, and
+// "int", "embstr" or "raw" for a string. Snapshots choose the RDB
+// encoding Redis would from it.
+func (v Value) Encoding() string { return encodingOf(v.v) }
+
+// Ints returns the members of a set kept as an intset, ascending, and
+// true; for any other value it returns nil and false. The slice must not
+// be changed.
+func (v Value) Ints() ([]int64, bool) {
+	s, ok := v.v.obj.(*set)
+	if !ok || !s.isIntset() {
+		return nil, false
+	}
+	return s.ints, true
+}
+
+// ZMembersDesc is ZMembers in descending order, the order Redis writes a
+// skip list in so that reading it back inserts each member at the head.
+func (v Value) ZMembersDesc(fn func(member []byte, score float64) error) error {
+	z, ok := v.v.obj.(*zset)
+	if !ok {
+		return nil
+	}
+	for x := z.tail; x != nil; x = x.prev {
+		if err := fn(bytesOf(x.member), x.score); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Snapshot is a point-in-time copy of every database, taken by the
 // engine and written out by a Snapshotter without holding any lock.
 type Snapshot struct {

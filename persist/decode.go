@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"slices"
 	"strconv"
@@ -21,42 +22,65 @@ const (
 	intArenaLen = 4 << 10   // chunk that decimal forms of small integers are cut from
 )
 
-// valueType describes one RDB value type: its name for messages and the
-// function that loads it, nil while PhotonDB has no such type. Adding a
-// type to the engine means filling in its loaders here.
+// valueType describes one RDB value type: its name for messages, the
+// function that loads it, and for the types PhotonDB has no value for
+// (streams, module values, hashes with field expiry) the function that
+// reads past one, nil when the format cannot be skipped.
 type valueType struct {
 	name string // what TYPE calls it
 	enc  string // the RDB encoding, for messages
 	load func(d *decoder) (v engine.Value, ok bool, err error)
+	skip func(d *decoder, t byte) error
 }
 
 var valueTypes = [...]valueType{
-	typeString:             {"string", "string", (*decoder).loadString},
-	typeList:               {"list", "linked list", (*decoder).loadList},
-	typeSet:                {"set", "hash table", nil},
-	typeZSet:               {"zset", "skiplist", nil},
-	typeHash:               {"hash", "hash table", (*decoder).loadHash},
-	typeZSet2:              {"zset", "skiplist", nil},
-	typeModulePreGA:        {"module", "module value", nil},
-	typeModule2:            {"module", "module value", nil},
-	typeHashZipmap:         {"hash", "zipmap", (*decoder).loadHashZipmap},
-	typeListZiplist:        {"list", "ziplist", (*decoder).loadListZiplist},
-	typeSetIntset:          {"set", "intset", nil},
-	typeZSetZiplist:        {"zset", "ziplist", nil},
-	typeHashZiplist:        {"hash", "ziplist", (*decoder).loadHashZiplist},
-	typeListQuicklist:      {"list", "quicklist", (*decoder).loadListQuicklist},
-	typeStreamListpacks:    {"stream", "listpacks", nil},
-	typeHashListpack:       {"hash", "listpack", (*decoder).loadHashListpack},
-	typeZSetListpack:       {"zset", "listpack", nil},
-	typeListQuicklist2:     {"list", "quicklist", (*decoder).loadListQuicklist2},
-	typeStreamListpacks2:   {"stream", "listpacks", nil},
-	typeSetListpack:        {"set", "listpack", nil},
-	typeStreamListpacks3:   {"stream", "listpacks", nil},
-	typeHashMetadataPreGA:  {"hash", "hash table with field expiry", nil},
-	typeHashListpackExPreG: {"hash", "listpack with field expiry", nil},
-	typeHashMetadata:       {"hash", "hash table with field expiry", nil},
-	typeHashListpackEx:     {"hash", "listpack with field expiry", nil},
+	typeString:             {"string", "string", (*decoder).loadString, nil},
+	typeList:               {"list", "linked list", (*decoder).loadList, nil},
+	typeSet:                {"set", "hash table", (*decoder).loadSet, nil},
+	typeZSet:               {"zset", "skiplist with text scores", (*decoder).loadZSet, nil},
+	typeHash:               {"hash", "hash table", (*decoder).loadHash, nil},
+	typeZSet2:              {"zset", "skiplist", (*decoder).loadZSet2, nil},
+	typeModulePreGA:        {"module", "module value of Redis 4.0 release candidates", nil, nil},
+	typeModule2:            {"module", "module value", nil, (*decoder).skipModule},
+	typeHashZipmap:         {"hash", "zipmap", (*decoder).loadHashZipmap, nil},
+	typeListZiplist:        {"list", "ziplist", (*decoder).loadListZiplist, nil},
+	typeSetIntset:          {"set", "intset", (*decoder).loadSetIntset, nil},
+	typeZSetZiplist:        {"zset", "ziplist", (*decoder).loadZSetZiplist, nil},
+	typeHashZiplist:        {"hash", "ziplist", (*decoder).loadHashZiplist, nil},
+	typeListQuicklist:      {"list", "quicklist", (*decoder).loadListQuicklist, nil},
+	typeStreamListpacks:    {"stream", "listpacks", nil, (*decoder).skipStream},
+	typeHashListpack:       {"hash", "listpack", (*decoder).loadHashListpack, nil},
+	typeZSetListpack:       {"zset", "listpack", (*decoder).loadZSetListpack, nil},
+	typeListQuicklist2:     {"list", "quicklist", (*decoder).loadListQuicklist2, nil},
+	typeStreamListpacks2:   {"stream", "listpacks", nil, (*decoder).skipStream},
+	typeSetListpack:        {"set", "listpack", (*decoder).loadSetListpack, nil},
+	typeStreamListpacks3:   {"stream", "listpacks", nil, (*decoder).skipStream},
+	typeHashMetadataPreGA:  {"hash", "hash table with field expiry", nil, (*decoder).skipHashMetadata},
+	typeHashListpackExPreG: {"hash", "listpack with field expiry", nil, (*decoder).skipHashListpackEx},
+	typeHashMetadata:       {"hash", "hash table with field expiry", nil, (*decoder).skipHashMetadata},
+	typeHashListpackEx:     {"hash", "listpack with field expiry", nil, (*decoder).skipHashListpackEx},
 }
+
+// LoadOptions tune how a file is read.
+type LoadOptions struct {
+	// SkipUnsupported reads past what PhotonDB has no type for (stream
+	// and module keys, hashes with field expiry, function libraries)
+	// instead of refusing the file, and reports each with Warn.
+	SkipUnsupported bool
+
+	// Warn receives a message for each thing read but left out; nil
+	// drops them.
+	Warn func(msg string)
+
+	// Progress, when set, is called as the input is read with the bytes
+	// read so far and the input's size (-1 when unknown): once before
+	// the first byte, about every megabyte, and once at the end.
+	Progress func(read, total int64)
+}
+
+// progressStep is how many bytes the decoder reads between calls to
+// LoadOptions.Progress.
+const progressStep = 1 << 20
 
 // Decode reads an RDB file (versions 1 to 12, as Redis 2.x to 7.4 write
 // them) from r and calls put for every key, with its database, value and
@@ -71,8 +95,57 @@ var valueTypes = [...]valueType{
 // from put stops decoding and is returned inside a FormatError that names
 // the key.
 func Decode(r io.Reader, put func(db int, key string, v engine.Value, expireAt int64) error) (Info, error) {
-	d := &decoder{r: r, buf: make([]byte, readBufSize)}
-	return d.decode(put)
+	return DecodeWith(r, LoadOptions{}, put)
+}
+
+// DecodeWith is Decode with options. Values PhotonDB has no type for are
+// refused with a FormatError wrapping ErrUnsupportedType that names the
+// key and its type, unless o.SkipUnsupported. The input's size, for
+// o.Progress, comes from r's Stat or Size method when it has one.
+func DecodeWith(r io.Reader, o LoadOptions, put func(db int, key string, v engine.Value, expireAt int64) error) (Info, error) {
+	d := &decoder{r: r, buf: make([]byte, readBufSize), opts: o, total: -1}
+	if o.Progress != nil {
+		d.total = inputSize(r)
+		d.nextReport = progressStep
+		o.Progress(0, d.total)
+	}
+	info, err := d.decode(put)
+	if o.Progress != nil {
+		o.Progress(d.offset(), d.total)
+	}
+	return info, err
+}
+
+// inputSize returns the size of what r reads, or -1 when r cannot tell.
+func inputSize(r io.Reader) int64 {
+	switch r := r.(type) {
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := r.Stat(); err == nil && fi.Mode().IsRegular() {
+			return fi.Size()
+		}
+	case interface{ Size() int64 }:
+		return r.Size()
+	}
+	return -1
+}
+
+// warnf reports something read but left out.
+func (d *decoder) warnf(format string, args ...any) {
+	if d.opts.Warn != nil {
+		d.opts.Warn(fmt.Sprintf(format, args...))
+	}
+}
+
+// report calls the progress callback each time another progressStep
+// bytes have been read.
+func (d *decoder) report() {
+	if d.opts.Progress == nil {
+		return
+	}
+	if read := d.base + int64(d.end); read >= d.nextReport {
+		d.opts.Progress(read, d.total)
+		d.nextReport = read + progressStep
+	}
 }
 
 // decoder reads an RDB stream through its own buffer, which lets it
@@ -90,6 +163,10 @@ type decoder struct {
 
 	strOff        int64 // file offset of the data of the last string read
 	strCompressed bool  // whether that string was LZF-compressed
+
+	opts       LoadOptions
+	total      int64 // input size for opts.Progress; -1: unknown
+	nextReport int64 // input offset of the next progress report
 
 	scratch []byte   // reused: keys, hash fields
 	zbuf    []byte   // reused: LZF-compressed data
@@ -119,6 +196,7 @@ func (d *decoder) fill(n int) error {
 		}
 		m, err := d.r.Read(d.buf[d.end:])
 		d.end += m
+		d.report()
 		switch {
 		case err != nil:
 			d.rerr = err
@@ -190,6 +268,7 @@ func (d *decoder) readFull(p []byte) error {
 		m, err := io.ReadAtLeast(d.r, p, 1)
 		d.crc = crc64(d.crc, p[:m])
 		d.base += int64(m)
+		d.report()
 		p = p[m:]
 		if err != nil {
 			d.rerr = err
@@ -488,16 +567,23 @@ func (d *decoder) decode(put func(db int, key string, v engine.Value, expireAt i
 				_, err = d.readCount("slot info")
 			}
 		case opModuleAux:
-			err = d.skipModuleAux()
-		case opFunction2:
-			// A Lua library for FUNCTION; PhotonDB has no functions.
-			err = d.skipString()
-		case opFunctionPreGA:
-			err = d.errorf(off, "function libraries in the format of Redis 7.0 release candidates are not supported")
+			if err = d.skipModuleAux(); err == nil {
+				d.warnf("byte %d: skipped module data not tied to a key (PhotonDB has no modules)", off)
+			}
+		case opFunction2, opFunctionPreGA:
+			err = d.function(off, t)
+			if err == nil {
+				info.Skipped++
+			}
 		default:
-			err = d.loadKey(off, t, db, expireAt, hasExpire, put)
+			var skipped bool
+			skipped, err = d.loadKey(off, t, db, expireAt, hasExpire, put)
 			expireAt, hasExpire = 0, false
-			info.Keys++
+			if skipped {
+				info.Skipped++
+			} else {
+				info.Keys++
+			}
 		}
 		if err != nil {
 			return info, err
@@ -506,20 +592,20 @@ func (d *decoder) decode(put func(db int, key string, v engine.Value, expireAt i
 }
 
 // loadKey reads the key and value of type t at offset off and hands them
-// to put.
+// to put. A value PhotonDB has no type for is an error, or with
+// SkipUnsupported is read past, reported with skipped true.
 func (d *decoder) loadKey(off int64, t byte, db int, expireAt int64, hasExpire bool,
-	put func(db int, key string, v engine.Value, expireAt int64) error) error {
+	put func(db int, key string, v engine.Value, expireAt int64) error) (skipped bool, err error) {
 	if int(t) >= len(valueTypes) || valueTypes[t].name == "" {
-		return d.errorf(off, "unknown value type %d", t)
+		return false, d.errorf(off, "unknown value type %d", t)
 	}
 	vt := valueTypes[t]
 	key, err := d.readKey()
 	if err != nil {
-		return err
+		return false, err
 	}
 	if vt.load == nil {
-		return &FormatError{Offset: off, Err: ErrUnsupportedType,
-			Msg: fmt.Sprintf("key %q: %s values (RDB type %d, %s) are not supported", key, vt.name, t, vt.enc)}
+		return true, d.skipKey(off, t, db, key)
 	}
 	v, ok, err := vt.load(d)
 	if err != nil {
@@ -527,17 +613,42 @@ func (d *decoder) loadKey(off int64, t byte, db int, expireAt int64, hasExpire b
 		if errors.As(err, &fe) {
 			fe.Msg = fmt.Sprintf("key %q: %s", key, fe.Msg)
 		}
-		return err
+		return false, err
 	}
 	if !ok {
-		return nil // empty aggregate
+		return false, nil // empty aggregate
 	}
 	if hasExpire && expireAt <= 0 {
 		expireAt = 1 // long expired, but not "no expiry"
 	}
 	if err := put(db, key, v, expireAt); err != nil {
-		return &FormatError{Offset: off, Msg: fmt.Sprintf("key %q: %v", key, err), Err: err}
+		return false, &FormatError{Offset: off, Msg: fmt.Sprintf("key %q: %v", key, err), Err: err}
 	}
+	return false, nil
+}
+
+// skipKey reads past the value of key, of type t that PhotonDB has no
+// value for, when the options say to and the format allows, and refuses
+// it otherwise.
+func (d *decoder) skipKey(off int64, t byte, db int, key string) error {
+	vt := valueTypes[t]
+	what := fmt.Sprintf("key %q in database %d holds a %s (RDB type %d, %s)", key, db, vt.name, t, vt.enc)
+	switch {
+	case !d.opts.SkipUnsupported:
+		return &FormatError{Offset: off, Err: ErrUnsupportedType,
+			Msg: what + ", a type PhotonDB does not have"}
+	case vt.skip == nil:
+		return &FormatError{Offset: off, Err: ErrUnsupportedType,
+			Msg: what + ", a type PhotonDB does not have and cannot skip"}
+	}
+	if err := vt.skip(d, t); err != nil {
+		var fe *FormatError
+		if errors.As(err, &fe) {
+			fe.Msg = fmt.Sprintf("key %q: %s", key, fe.Msg)
+		}
+		return err
+	}
+	d.warnf("byte %d: skipped %s, a type PhotonDB does not have", off, what)
 	return nil
 }
 
@@ -559,50 +670,6 @@ func (d *decoder) checksum(ver int) error {
 			Msg: fmt.Sprintf("checksum mismatch: the file says %016x, its contents sum to %016x", want, sum)}
 	}
 	return nil
-}
-
-// skipModuleAux skips module data stored outside any key, which is
-// self-describing: a module id, when it was saved, then typed values up to
-// an end opcode.
-func (d *decoder) skipModuleAux() error {
-	if _, _, err := d.readLen(); err != nil { // module id
-		return err
-	}
-	off := d.offset()
-	op, _, err := d.readLen()
-	if err != nil {
-		return err
-	}
-	if op != moduleOpUInt {
-		return d.errorf(off, "bad module aux data: when-opcode %d", op)
-	}
-	if _, _, err := d.readLen(); err != nil {
-		return err
-	}
-	for {
-		off := d.offset()
-		op, _, err := d.readLen()
-		if err != nil {
-			return err
-		}
-		switch op {
-		case moduleOpEOF:
-			return nil
-		case moduleOpSInt, moduleOpUInt:
-			_, _, err = d.readLen()
-		case moduleOpFloat:
-			err = d.discard(4)
-		case moduleOpDouble:
-			err = d.discard(8)
-		case moduleOpString:
-			err = d.skipString()
-		default:
-			err = d.errorf(off, "bad module aux data: opcode %d", op)
-		}
-		if err != nil {
-			return err
-		}
-	}
 }
 
 // formatInt returns the decimal form of an integer from a compact

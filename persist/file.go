@@ -62,7 +62,12 @@ func (f *File) Path() string { return f.path }
 // missing file is an empty database: Load returns a zero Info and no
 // error. Errors name the file; a *FormatError inside says what was wrong
 // and where. After an error e may hold some of the file's keys.
-func (f *File) Load(e *engine.Engine) (Info, error) {
+func (f *File) Load(e *engine.Engine) (Info, error) { return f.LoadWith(e, LoadOptions{}) }
+
+// LoadWith is Load with options: what to do with values PhotonDB has no
+// type for, where warnings go, and a progress callback that learns the
+// file's size.
+func (f *File) LoadWith(e *engine.Engine, o LoadOptions) (Info, error) {
 	r, err := os.Open(f.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Info{}, nil
@@ -71,7 +76,7 @@ func (f *File) Load(e *engine.Engine) (Info, error) {
 		return Info{}, err
 	}
 	defer r.Close()
-	info, err := Decode(r, e.Put)
+	info, err := DecodeWith(r, o, e.Put)
 	if err != nil {
 		return info, fmt.Errorf("%s: %w", f.path, err)
 	}

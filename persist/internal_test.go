@@ -392,8 +392,13 @@ type decoded struct {
 
 func decodeAll(t *testing.T, b []byte) ([]decoded, Info) {
 	t.Helper()
+	return decodeWith(t, b, LoadOptions{})
+}
+
+func decodeWith(t *testing.T, b []byte, o LoadOptions) ([]decoded, Info) {
+	t.Helper()
 	var got []decoded
-	info, err := Decode(bytes.NewReader(b), func(db int, key string, v engine.Value, at int64) error {
+	info, err := DecodeWith(bytes.NewReader(b), o, func(db int, key string, v engine.Value, at int64) error {
 		d := decoded{db: db, key: key, kind: v.Kind().String(), expireAt: at}
 		var parts []string
 		switch v.Kind() {
@@ -404,6 +409,17 @@ func decodeAll(t *testing.T, b []byte) ([]decoded, Info) {
 		case engine.KindHash:
 			v.Pairs(func(f string, b []byte) error { parts = append(parts, f+"="+string(b)); return nil })
 			slices.Sort(parts)
+		case engine.KindSet:
+			v.Members(func(m []byte) error { parts = append(parts, string(m)); return nil })
+			slices.Sort(parts)
+		case engine.KindZSet:
+			v.ZMembers(func(m []byte, score float64) error {
+				parts = append(parts, string(m)+"="+strconv.FormatFloat(score, 'g', -1, 64))
+				return nil
+			})
+		}
+		if v.Kind() != engine.KindString {
+			d.kind += "/" + v.Encoding()
 		}
 		d.val = strings.Join(parts, ",")
 		got = append(got, d)
@@ -422,6 +438,11 @@ func TestDecode_OldEncodings(t *testing.T) {
 	zlList := string(zlBuild("a", "12", "-70000", "5000000000", long, ""))
 	zlHash := string(zlBuild("f1", "v1", "n", "255"))
 	zm := string([]byte{2, 1, 'a', 1, 0, 'b', 1, 'c', 1, 3, 'd', 0, 0, 0, 0xFF})
+	zlZSet := string(zlBuild("b", "2", "a", "1.5", "c", "-inf", "d", "300000"))
+	lpZSet := string(lpFinish(lpAppend(lpAppend(lpAppend(lpAppend(lpStart(nil), "x"), "1e+300"), "y"), "7"), 4))
+	lpSet := string(lpFinish(lpAppend(lpAppend(lpAppend(lpStart(nil), "m"), "-12"), "70000"), 3))
+	intset := string(intsetAppend(nil, []int64{-70000, 3, 1 << 40}))
+	double := func(f float64) []byte { return binary.LittleEndian.AppendUint64(nil, math.Float64bits(f)) }
 	tests := []struct {
 		name string
 		file []byte
@@ -436,9 +457,9 @@ func TestDecode_OldEncodings(t *testing.T) {
 			op(typeHashZipmap).str("zm").str(zm).
 			end(), []decoded{
 			{0, "s", "string", "v", 0},
-			{0, "l", "list", "x,-5", 0},
-			{0, "h", "hash", "f=10000", 0},
-			{0, "zm", "hash", "a=b,c=d", 10_000_000},
+			{0, "l", "list/quicklist", "x,-5", 0},
+			{0, "h", "hash/listpack", "f=10000", 0},
+			{0, "zm", "hash/listpack", "a=b,c=d", 10_000_000},
 		}},
 		{"version 6 ziplists", newRDB(6).
 			op(opSelectDB).len(3).
@@ -447,8 +468,8 @@ func TestDecode_OldEncodings(t *testing.T) {
 			op(typeHashZiplist).str("zh").lzf(zlHash).
 			op(typeString).op(0xC2).op(binary.LittleEndian.AppendUint32(nil, uint32(0x80000000))...).op(0xC0, 0x7F). // key -2147483648, value 127
 			end(), []decoded{
-			{3, "zl", "list", "a,12,-70000,5000000000," + long + ",", 0},
-			{3, "zh", "hash", "f1=v1,n=255", 1234567},
+			{3, "zl", "list/quicklist", "a,12,-70000,5000000000," + long + ",", 0},
+			{3, "zh", "hash/listpack", "f1=v1,n=255", 1234567},
 			{3, "-2147483648", "string", "127", 0},
 		}},
 		{"version 9 quicklist and skipped opcodes", newRDB(9).
@@ -460,23 +481,46 @@ func TestDecode_OldEncodings(t *testing.T) {
 			op(opIdle).len(1000).op(typeListQuicklist).str("ql").len(2).str(string(zlBuild("1", "2"))).lzf(string(zlBuild(long, long))).
 			op(opFreq, 5).op(typeString).str("after").lzf(long).
 			end(), []decoded{
-			{1, "ql", "list", "1,2," + long + "," + long, 0},
+			{1, "ql", "list/quicklist", "1,2," + long + "," + long, 0},
 			{1, "after", "string", long, 0},
 		}},
 		{"version 12 opcodes", newRDB(12).
-			op(opFunction2).str("#!lua name=lib\nredis.register_function('f', function() return 1 end)").
 			op(opSelectDB).len(0).op(opSlotInfo).len(5).len(1).len(0).
 			op(typeListQuicklist2).str("q2").len(2).len(containerPlain).str("plain element").len(containerPacked).str(string(lpFinish(lpAppend(lpStart(nil), "packed"), 1))).
 			op(typeHashListpack).str("hl").lzf(string(lpFinish(lpAppend(lpAppend(lpStart(nil), strings.Repeat("field", 10)), "-1"), 2))).
 			end(), []decoded{
-			{0, "q2", "list", "plain element,packed", 0},
-			{0, "hl", "hash", strings.Repeat("field", 10) + "=-1", 0},
+			{0, "q2", "list/quicklist", "plain element,packed", 0},
+			{0, "hl", "hash/listpack", strings.Repeat("field", 10) + "=-1", 0},
+		}},
+		{"version 6 sets and sorted sets", newRDB(6).
+			op(typeSet).str("set").len(3).str("b").op(0xC0, 5).str("a").
+			op(typeSetIntset).str("intset").str(intset).
+			op(typeZSet).str("text").len(4).str("m").op(3).op([]byte("2.5")...).str("nan-free").op(254).str("neg").op(255).str("i").op(2).op([]byte("-7")...).
+			op(typeZSetZiplist).str("zl").lzf(zlZSet).
+			end(), []decoded{
+			{0, "set", "set/hashtable", "5,a,b", 0},
+			{0, "intset", "set/intset", "-70000,1099511627776,3", 0},
+			{0, "text", "zset/listpack", "neg=-Inf,i=-7,m=2.5,nan-free=+Inf", 0},
+			{0, "zl", "zset/listpack", "c=-Inf,a=1.5,b=2,d=300000", 0},
+		}},
+		{"version 11 listpacks", newRDB(11).
+			op(typeSetListpack).str("sl").str(lpSet).
+			op(typeZSetListpack).str("zl").str(lpZSet).
+			op(typeZSet2).str("z2").len(2).str("hi").op(double(2)...).str("lo").op(double(-0.5)...).
+			end(), []decoded{
+			{0, "sl", "set/hashtable", "-12,70000,m", 0},
+			{0, "zl", "zset/listpack", "y=7,x=1e+300", 0},
+			{0, "z2", "zset/listpack", "lo=-0.5,hi=2", 0},
 		}},
 		{"empty aggregates are skipped", newRDB(10).
 			op(typeList).str("l").len(0).
 			op(typeHash).str("h").len(0).
 			op(typeListQuicklist2).str("q").len(0).
 			op(typeHashListpack).str("hl").str(string(lpFinish(lpStart(nil), 0))).
+			op(typeSet).str("s").len(0).
+			op(typeSetIntset).str("is").str(string(intsetAppend(nil, nil))).
+			op(typeZSet2).str("z").len(0).
+			op(typeZSetListpack).str("zl").str(string(lpFinish(lpStart(nil), 0))).
 			op(typeString).str("kept").str("").
 			end(), []decoded{{0, "kept", "string", "", 0}}},
 		{"expiry in the past, or at zero", newRDB(10).
@@ -491,5 +535,101 @@ func TestDecode_OldEncodings(t *testing.T) {
 				t.Errorf("got  %.300v\nwant %.300v", got, tt.want)
 			}
 		})
+	}
+}
+
+// Ensure that with SkipUnsupported every kind of value PhotonDB has no
+// type for is read past, in every format Redis 7.0 to 7.4 writes, with a
+// warning each, and that the keys around them load.
+func TestDecode_SkipUnsupported(t *testing.T) {
+	id := string(make([]byte, 16)) // a stream ID: two big-endian uint64s
+	ms := []byte{1, 2, 3, 4, 5, 6, 7, 8}
+	stream := func(r *rdbBuilder, typ byte, key string) *rdbBuilder {
+		r.op(typ).str(key).
+			len(1).str(id).str("a listpack, not read").
+			len(3).len(1700000000000).len(2) // length, last ID
+		if typ >= typeStreamListpacks2 {
+			r.len(1700000000000).len(0).len(0).len(0).len(3) // first ID, max deleted ID, entries added
+		}
+		r.len(1).str("group").len(1700000000000).len(1) // one group and its last ID
+		if typ >= typeStreamListpacks2 {
+			r.len(2) // entries read
+		}
+		r.len(1).op([]byte(id)...).op(ms...).len(1) // global PEL: ID, delivery time, count
+		r.len(1).str("consumer").op(ms...)          // consumer and its seen time
+		if typ >= typeStreamListpacks3 {
+			r.op(ms...) // active time
+		}
+		return r.len(1).op([]byte(id)...) // its PEL
+	}
+	lpTriplets := string(lpFinish(lpAppend(lpAppend(lpAppend(lpStart(nil), "f"), "v"), "0"), 3))
+	r := newRDB(12).
+		op(opFunction2).str("#!lua name=lib\nredis.register_function('f', function() return 1 end)").
+		op(opFunctionPreGA).str("old").str("LUA").len(1).str("a description").str("return 1").
+		op(opModuleAux).len(99<<10 | 1).len(moduleOpUInt).len(2).len(moduleOpEOF)
+	stream(r, typeStreamListpacks, "s15").op(typeString).str("k1").str("v1")
+	stream(r, typeStreamListpacks2, "s19").op(typeString).str("k2").str("v2")
+	stream(r, typeStreamListpacks3, "s21").op(typeString).str("k3").str("v3")
+	r.op(typeModule2).str("mod").len(12345<<10 | 3).len(moduleOpSInt).len(5).len(moduleOpString).str("state").len(moduleOpDouble).op(ms...).len(moduleOpEOF).
+		op(typeHashMetadataPreGA).str("h22").len(1).len(0).str("f").str("v").
+		op(typeHashListpackExPreG).str("h23").str(lpTriplets).
+		op(typeHashMetadata).str("h24").op(ms...).len(2).len(0).str("f").str("v").len(5).str("g").str("w").
+		op(typeHashListpackEx).str("h25").op(ms...).str(lpTriplets).
+		op(typeString).str("k4").str("v4")
+	file := r.end()
+
+	var warnings []string
+	got, info := decodeWith(t, file, LoadOptions{SkipUnsupported: true, Warn: func(m string) { warnings = append(warnings, m) }})
+	want := []decoded{{0, "k1", "string", "v1", 0}, {0, "k2", "string", "v2", 0}, {0, "k3", "string", "v3", 0}, {0, "k4", "string", "v4", 0}}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	if info.Keys != 4 || info.Skipped != 10 {
+		t.Errorf("info: %d keys, %d skipped; want 4 and 10", info.Keys, info.Skipped)
+	}
+	for i, w := range []string{`function library "lib"`, `function library "old"`, "module data not tied to a key",
+		`key "s15" in database 0 holds a stream (RDB type 15`, `"s19"`, `"s21"`, `key "mod" in database 0 holds a module (RDB type 7`,
+		`key "h22" in database 0 holds a hash (RDB type 22, hash table with field expiry)`, `"h23"`, `"h24"`, `"h25"`} {
+		if i >= len(warnings) || !strings.Contains(warnings[i], w) {
+			t.Errorf("warning %d = %q, want it to say %q", i, warnings[i:min(i+1, len(warnings))], w)
+		}
+	}
+
+	// Without the option, the first one stops the load.
+	_, err := Decode(bytes.NewReader(file), func(int, string, engine.Value, int64) error { return nil })
+	if !errors.Is(err, ErrUnsupportedType) || !strings.Contains(err.Error(), `function library "lib"`) {
+		t.Errorf("err = %v, want ErrUnsupportedType naming the library", err)
+	}
+
+	// A module value of Redis 4.0's release candidates cannot be skipped.
+	old := newRDB(8).op(typeModulePreGA).str("m").len(1).end()
+	_, err = DecodeWith(bytes.NewReader(old), LoadOptions{SkipUnsupported: true}, func(int, string, engine.Value, int64) error { return nil })
+	if !errors.Is(err, ErrUnsupportedType) || !strings.Contains(err.Error(), "cannot skip") {
+		t.Errorf("err = %v, want ErrUnsupportedType saying it cannot skip", err)
+	}
+}
+
+// Ensure that Progress hears about a large input as it is read, with its
+// size, and once at the end.
+func TestDecodeWith_Progress(t *testing.T) {
+	r := newRDB(10)
+	for i := range 40 {
+		r.op(typeString).str("k" + strconv.Itoa(i)).str(strings.Repeat("x", 100<<10))
+	}
+	file := r.end()
+	var calls [][2]int64
+	_, err := DecodeWith(bytes.NewReader(file), LoadOptions{Progress: func(read, total int64) {
+		calls = append(calls, [2]int64{read, total})
+	}}, func(int, string, engine.Value, int64) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) < 3 || calls[0][0] != 0 || calls[len(calls)-1] != [2]int64{int64(len(file)), int64(len(file))} {
+		t.Fatalf("calls = %v, want several from 0 to %d of %d", calls, len(file), len(file))
+	}
+	for i, c := range calls {
+		if c[1] != int64(len(file)) || (i > 0 && c[0] < calls[i-1][0]) {
+			t.Fatalf("call %d = %v: total or order wrong in %v", i, c, calls)
+		}
 	}
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // The compact encodings Redis stores inside RDB strings: listpacks (Redis
-// 7), ziplists (Redis 3.2 to 6.2) and zipmaps (before Redis 2.6). Readers
+// 7), ziplists (Redis 3.2 to 6.2), zipmaps (before Redis 2.6) and intsets. Readers
 // validate every length against the blob before using it and report
 // problems as a blobError carrying the position inside the blob; the
 // decoder turns that into a file offset.
@@ -136,38 +136,45 @@ func lpEntrySize[T string | []byte](s T) int {
 // lpAppend appends s to the listpack entries in lp, as an integer if it is
 // one, as Redis does.
 func lpAppend[T string | []byte](lp []byte, s T) []byte {
-	start := len(lp)
 	if v, ok := parseInt(s); ok {
-		switch lpIntSize(v) {
-		case 1:
-			lp = append(lp, byte(v))
-		case 2:
-			u := uint64(v) & 0x1fff
-			lp = append(lp, 0xC0|byte(u>>8), byte(u))
-		case 3:
-			lp = append(lp, 0xF1)
-			lp = binary.LittleEndian.AppendUint16(lp, uint16(v))
-		case 4:
-			lp = append(lp, 0xF2, byte(v), byte(v>>8), byte(v>>16))
-		case 5:
-			lp = append(lp, 0xF3)
-			lp = binary.LittleEndian.AppendUint32(lp, uint32(v))
-		default:
-			lp = append(lp, 0xF4)
-			lp = binary.LittleEndian.AppendUint64(lp, uint64(v))
-		}
-	} else {
-		n := len(s)
-		switch lpStrHeaderSize(n) {
-		case 1:
-			lp = append(lp, 0x80|byte(n))
-		case 2:
-			lp = append(lp, 0xE0|byte(n>>8), byte(n))
-		default:
-			lp = append(lp, 0xF0)
-			lp = binary.LittleEndian.AppendUint32(lp, uint32(n))
-		}
-		lp = append(lp, s...)
+		return lpAppendInt(lp, v)
+	}
+	start := len(lp)
+	n := len(s)
+	switch lpStrHeaderSize(n) {
+	case 1:
+		lp = append(lp, 0x80|byte(n))
+	case 2:
+		lp = append(lp, 0xE0|byte(n>>8), byte(n))
+	default:
+		lp = append(lp, 0xF0)
+		lp = binary.LittleEndian.AppendUint32(lp, uint32(n))
+	}
+	lp = append(lp, s...)
+	return lpAppendBacklen(lp, len(lp)-start)
+}
+
+// lpAppendInt appends integer v to the listpack entries in lp, in the
+// smallest of the integer encodings.
+func lpAppendInt(lp []byte, v int64) []byte {
+	start := len(lp)
+	switch lpIntSize(v) {
+	case 1:
+		lp = append(lp, byte(v))
+	case 2:
+		u := uint64(v) & 0x1fff
+		lp = append(lp, 0xC0|byte(u>>8), byte(u))
+	case 3:
+		lp = append(lp, 0xF1)
+		lp = binary.LittleEndian.AppendUint16(lp, uint16(v))
+	case 4:
+		lp = append(lp, 0xF2, byte(v), byte(v>>8), byte(v>>16))
+	case 5:
+		lp = append(lp, 0xF3)
+		lp = binary.LittleEndian.AppendUint32(lp, uint32(v))
+	default:
+		lp = append(lp, 0xF4)
+		lp = binary.LittleEndian.AppendUint64(lp, uint64(v))
 	}
 	return lpAppendBacklen(lp, len(lp)-start)
 }
@@ -459,6 +466,80 @@ func zmEach(b []byte, fn func(field, val []byte) error) error {
 		val := b[p : p+n : p+n]
 		p += n + free
 		if err := fn(field, val); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Intset layout: the width of every integer in bytes (uint32 LE: 2, 4 or
+// 8), the count (uint32 LE), then the integers, little-endian and in
+// strictly ascending order.
+const intsetHeaderSize = 8
+
+// intsetWidth returns the narrowest intset width that holds every
+// integer from lo to hi.
+func intsetWidth(lo, hi int64) int {
+	switch {
+	case lo >= math.MinInt16 && hi <= math.MaxInt16:
+		return 2
+	case lo >= math.MinInt32 && hi <= math.MaxInt32:
+		return 4
+	}
+	return 8
+}
+
+// intsetAppend appends an intset of ints, which are ascending, to dst.
+func intsetAppend(dst []byte, ints []int64) []byte {
+	width := 2
+	if len(ints) > 0 {
+		width = intsetWidth(ints[0], ints[len(ints)-1])
+	}
+	dst = binary.LittleEndian.AppendUint32(dst, uint32(width))
+	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(ints)))
+	for _, v := range ints {
+		switch width {
+		case 2:
+			dst = binary.LittleEndian.AppendUint16(dst, uint16(v))
+		case 4:
+			dst = binary.LittleEndian.AppendUint32(dst, uint32(v))
+		default:
+			dst = binary.LittleEndian.AppendUint64(dst, uint64(v))
+		}
+	}
+	return dst
+}
+
+// intsetEach calls fn with each integer of intset b, validating it as
+// Redis's intsetValidateIntegrity does with deep checks.
+func intsetEach(b []byte, fn func(int64) error) error {
+	if len(b) < intsetHeaderSize {
+		return blobErrorf(0, "intset of %d bytes is shorter than its header", len(b))
+	}
+	width := binary.LittleEndian.Uint32(b)
+	if width != 2 && width != 4 && width != 8 {
+		return blobErrorf(0, "intset width %d is not 2, 4 or 8", width)
+	}
+	count := uint64(binary.LittleEndian.Uint32(b[4:]))
+	if want := intsetHeaderSize + count*uint64(width); want != uint64(len(b)) {
+		return blobErrorf(4, "intset of %d %d-byte integers should take %d bytes, the string holds %d", count, width, want, len(b))
+	}
+	var prev int64
+	for i, p := 0, intsetHeaderSize; p < len(b); i, p = i+1, p+int(width) {
+		var v int64
+		switch width {
+		case 2:
+			v = int64(int16(binary.LittleEndian.Uint16(b[p:])))
+		case 4:
+			v = int64(int32(binary.LittleEndian.Uint32(b[p:])))
+		default:
+			v = int64(binary.LittleEndian.Uint64(b[p:]))
+		}
+		if i > 0 && v <= prev {
+			return blobErrorf(p, "intset integers are not in strictly ascending order: %d after %d", v, prev)
+		}
+		prev = v
+		if err := fn(v); err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,9 @@
 package persist
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // LZF, the compression Redis applies to strings longer than 20 bytes in
 // RDB files (liblzf). A compressed stream is a sequence of
@@ -13,68 +16,127 @@ import "fmt"
 // most 8192 bytes back.
 
 const (
-	lzfHashLog   = 14
+	lzfHashLog   = 16 // HLOG in Redis's lzfP.h
 	lzfMaxLit    = 32
 	lzfMaxOff    = 1 << 13
 	lzfMaxRef    = 264
 	lzfMaxFactor = 88 // a 3-byte back reference expands to at most 264 bytes
 )
 
-// lzfTable maps a hash of three bytes to the last position they were seen.
-// Entries left over from earlier inputs are harmless: every candidate
-// match is checked against the input before it is used.
+// lzfTable maps a hash of the bytes around a position to the last
+// position that had it, as liblzf's htab does with offsets
+// (LZF_USE_OFFSETS). Like Redis's, which is never cleared, it keeps the
+// positions of earlier inputs: one that falls before the current position
+// is tried as a match in the current input, and used when its bytes
+// match. The output stays correct, and it is the output Redis writes when
+// it compressed the same inputs before.
 type lzfTable [1 << lzfHashLog]int32
 
+// lzfIdx is liblzf's IDX with VERY_FAST: h holds the three bytes at a
+// position and the one before it.
+func lzfIdx(h uint32) uint32 { return ((h >> (3*8 - lzfHashLog)) - h*5) & (1<<lzfHashLog - 1) }
+
 // lzfCompress appends the compressed form of in to dst and returns it, or
-// returns nil if that would take more than limit bytes.
+// returns nil if liblzf's lzf_compress would fail with an output buffer
+// of limit bytes. It follows lzf_compress as Redis 7.0 builds it (liblzf
+// 3.6, HLOG 16, VERY_FAST) step by step, so that it writes the same bytes
+// and gives up on the same inputs: files and DUMP payloads come out as
+// Redis's do.
 func lzfCompress[T string | []byte](dst []byte, in T, limit int, ht *lzfTable) []byte {
-	start := len(dst)
 	n := len(in)
-	lit := 0 // start of the pending literal run
-	ip := 0
-	for ip+2 < n {
-		v := uint32(in[ip])<<16 | uint32(in[ip+1])<<8 | uint32(in[ip+2])
-		h := (v * 2654435761) >> (32 - lzfHashLog)
-		ref := int(ht[h])
-		ht[h] = int32(ip)
-		if ref >= ip || ip-ref > lzfMaxOff || in[ref] != in[ip] || in[ref+1] != in[ip+1] || in[ref+2] != in[ip+2] {
-			ip++
-			continue
-		}
-		l := 3
-		maxl := min(n-ip, lzfMaxRef)
-		for l < maxl && in[ref+l] == in[ip+l] {
-			l++
-		}
-		dst = lzfLiterals(dst, in, lit, ip)
-		off := ip - ref - 1
-		if l-2 < 7 {
-			dst = append(dst, byte((l-2)<<5|off>>8), byte(off))
-		} else {
-			dst = append(dst, byte(7<<5|off>>8), byte(l-2-7), byte(off))
-		}
-		if len(dst)-start > limit {
-			return nil
-		}
-		ip += l
-		lit = ip
-	}
-	dst = lzfLiterals(dst, in, lit, n)
-	if len(dst)-start > limit {
+	if n == 0 || limit <= 0 {
 		return nil
 	}
-	return dst
-}
-
-// lzfLiterals appends in[from:to] as literal runs.
-func lzfLiterals[T string | []byte](dst []byte, in T, from, to int) []byte {
-	for from < to {
-		k := min(to-from, lzfMaxLit)
-		dst = append(dst, byte(k-1))
-		dst = append(dst, in[from:from+k]...)
-		from += k
+	start := len(dst)
+	dst = slices.Grow(dst, limit+1)[:start+limit+1] // Redis allocates outlen+1
+	out := dst[start:]
+	lit, op, ip := 0, 1, 0 // op starts past the first run's length byte
+	var hval uint32
+	if n >= 2 {
+		hval = uint32(in[0])<<8 | uint32(in[1])
 	}
-	return dst
+	for ip < n-2 {
+		hval = hval<<8 | uint32(in[ip+2])
+		slot := lzfIdx(hval)
+		ref := int(ht[slot])
+		ht[slot] = int32(ip)
+		if ref > 0 && ref < ip && ip-ref-1 < lzfMaxOff &&
+			in[ref] == in[ip] && in[ref+1] == in[ip+1] && in[ref+2] == in[ip+2] {
+			off := ip - ref - 1
+			maxlen := min(n-ip-2, lzfMaxRef)
+			out[op-lit-1] = byte(lit - 1) // end the literal run
+			if lit == 0 {
+				op-- // there was none
+			}
+			if op+3+1 >= limit {
+				return nil
+			}
+			l := 2
+			matched := true
+			if maxlen > 16 {
+				for range 16 {
+					if l++; in[ref+l] != in[ip+l] {
+						matched = false
+						break
+					}
+				}
+			}
+			if matched {
+				for l++; l < maxlen && in[ref+l] == in[ip+l]; l++ {
+				}
+			}
+			l -= 2 // the match is l+2 bytes long
+			ip++
+			if l < 7 {
+				out[op] = byte(off>>8 + l<<5)
+				op++
+			} else {
+				out[op], out[op+1] = byte(off>>8+7<<5), byte(l-7)
+				op += 2
+			}
+			out[op] = byte(off)
+			op += 2 // and the next run's length byte
+			lit = 0
+			ip += l + 1
+			if ip >= n-2 {
+				break
+			}
+			// Hash the last two positions of the match, as VERY_FAST does.
+			ip -= 2
+			hval = uint32(in[ip])<<8 | uint32(in[ip+1])
+			for range 2 {
+				hval = hval<<8 | uint32(in[ip+2])
+				ht[lzfIdx(hval)] = int32(ip)
+				ip++
+			}
+			continue
+		}
+		if op >= limit {
+			return nil
+		}
+		out[op] = in[ip]
+		lit, op, ip = lit+1, op+1, ip+1
+		if lit == lzfMaxLit {
+			out[op-lit-1] = byte(lit - 1)
+			lit, op = 0, op+1
+		}
+	}
+	if op+3 > limit {
+		return nil
+	}
+	for ; ip < n; ip++ {
+		out[op] = in[ip]
+		lit, op = lit+1, op+1
+		if lit == lzfMaxLit {
+			out[op-lit-1] = byte(lit - 1)
+			lit, op = 0, op+1
+		}
+	}
+	out[op-lit-1] = byte(lit - 1)
+	if lit == 0 {
+		op--
+	}
+	return dst[:start+op]
 }
 
 // lzfDecompress decompresses in into out, which has the uncompressed

@@ -84,6 +84,7 @@ type Info struct {
 	Version int               // format version from the header
 	Aux     map[string]string // auxiliary fields: redis-ver, ctime, used-mem, ...
 	Keys    int               // keys read, including any the callback dropped as expired
+	Skipped int               // keys and function libraries left out (LoadOptions.SkipUnsupported)
 }
 
 // FormatError reports an RDB file that cannot be read: what was wrong and
@@ -106,9 +107,10 @@ var (
 	// holds the lock on the file.
 	ErrLocked = errors.New("file is locked")
 
-	// ErrUnsupportedType means a file holds a value of a type PhotonDB
-	// does not have (yet): sets, sorted sets, streams, module types. It is
-	// wrapped in a FormatError that names the key.
+	// ErrUnsupportedType means a file holds something PhotonDB has no
+	// type for: a stream or module key, a hash with field expiry (Redis
+	// 7.4), a function library. It is wrapped in a FormatError that names
+	// the key and its type, or the library.
 	ErrUnsupportedType = errors.New("unsupported value type")
 
 	// ErrChecksum means the file's CRC64 trailer does not match its

@@ -2,6 +2,7 @@ package persist_test
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -25,7 +26,42 @@ type item struct {
 	Str      string
 	List     []string
 	Hash     map[string]string
-	ExpireAt int64 // unix ms; 0: none
+	Set      []string // sorted
+	ZSet     []zm     // ascending by score, then member
+	ExpireAt int64    // unix ms; 0: none
+	Enc      string   // OBJECT ENCODING of a collection, when known; compared only when both sides know it
+}
+
+// zm is a sorted set member and its score.
+type zm struct {
+	Member string
+	Score  float64
+}
+
+// setItem returns a set of members, which may repeat.
+func setItem(members ...string) item {
+	s := slices.Clone(members)
+	slices.Sort(s)
+	return item{Kind: engine.KindSet, Set: slices.Compact(s)}
+}
+
+// zsetItem returns a sorted set from alternating members and scores.
+func zsetItem(pairs ...any) item {
+	it := item{Kind: engine.KindZSet}
+	for i := 0; i < len(pairs); i += 2 {
+		it.ZSet = append(it.ZSet, zm{pairs[i].(string), pairs[i+1].(float64)})
+	}
+	sortZ(it.ZSet)
+	return it
+}
+
+func sortZ(z []zm) {
+	slices.SortFunc(z, func(a, b zm) int {
+		if a.Score != b.Score {
+			return cmp.Compare(a.Score, b.Score)
+		}
+		return strings.Compare(a.Member, b.Member)
+	})
 }
 
 type dbKey struct {
@@ -58,6 +94,19 @@ func (it item) value() engine.Value {
 			pairs = append(pairs, []byte(f), []byte(v))
 		}
 		return engine.HashValue(pairs)
+	case engine.KindSet:
+		members := make([][]byte, len(it.Set))
+		for i, m := range it.Set {
+			members[i] = []byte(m)
+		}
+		return engine.SetValue(members)
+	case engine.KindZSet:
+		members := make([][]byte, len(it.ZSet))
+		scores := make([]float64, len(it.ZSet))
+		for i, m := range it.ZSet {
+			members[i], scores[i] = []byte(m.Member), m.Score
+		}
+		return engine.ZSetValue(members, scores)
 	}
 	return engine.StringValue([]byte(it.Str))
 }
@@ -83,6 +132,15 @@ func itemOf(v engine.Value, expireAt int64) item {
 	case engine.KindHash:
 		it.Hash = map[string]string{}
 		v.Pairs(func(f string, b []byte) error { it.Hash[f] = string(b); return nil })
+	case engine.KindSet:
+		it.Set = []string{}
+		v.Members(func(m []byte) error { it.Set = append(it.Set, string(m)); return nil })
+		slices.Sort(it.Set)
+	case engine.KindZSet:
+		v.ZMembers(func(m []byte, score float64) error { it.ZSet = append(it.ZSet, zm{string(m), score}); return nil })
+	}
+	if it.Kind != engine.KindString {
+		it.Enc = v.Encoding()
 	}
 	return it
 }
@@ -129,6 +187,12 @@ func compare(t testing.TB, got, want dataset) {
 			report("db %d key %.40q: list of %d elements differs from the %d wanted", k.DB, k.Key, len(g.List), len(w.List))
 		case !maps.Equal(g.Hash, w.Hash):
 			report("db %d key %.40q: hash of %d fields differs from the %d wanted", k.DB, k.Key, len(g.Hash), len(w.Hash))
+		case !slices.Equal(g.Set, w.Set):
+			report("db %d key %.40q: set of %d members differs from the %d wanted", k.DB, k.Key, len(g.Set), len(w.Set))
+		case !slices.Equal(g.ZSet, w.ZSet):
+			report("db %d key %.40q: sorted set of %d members differs from the %d wanted: %.200v", k.DB, k.Key, len(g.ZSet), len(w.ZSet), diffZ(g.ZSet, w.ZSet))
+		case g.Enc != "" && w.Enc != "" && g.Enc != w.Enc:
+			report("db %d key %.40q: encoding %s, want %s", k.DB, k.Key, g.Enc, w.Enc)
 		}
 	}
 	for k := range got {
@@ -139,6 +203,16 @@ func compare(t testing.TB, got, want dataset) {
 	if n > 10 {
 		t.Errorf("... and %d more differences", n-10)
 	}
+}
+
+// diffZ describes the first difference between two sorted sets.
+func diffZ(got, want []zm) string {
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			return fmt.Sprintf("at %d: %q %v, want %q %v", i, got[i].Member, got[i].Score, want[i].Member, want[i].Score)
+		}
+	}
+	return "one is longer"
 }
 
 func short(s string) string {
@@ -238,7 +312,119 @@ func edgeDataset(now int64) dataset {
 	d[dbKey{3, "ttl:hash"}] = item{Kind: engine.KindHash, Hash: map[string]string{"a": "b"}, ExpireAt: now + 365*86_400_000}
 	d[dbKey{3, "no-ttl"}] = item{Kind: engine.KindString, Str: "forever"}
 	d[dbKey{15, "last db"}] = item{Kind: engine.KindString, Str: "15"}
+	for k, it := range thresholdDataset() {
+		d[k] = it
+	}
 	return d
+}
+
+// thresholdDataset holds sets, sorted sets and hashes on both sides of
+// every limit where Redis 7.0 changes their encoding (512 intset entries,
+// 128 sorted set listpack entries, 128 or 512 hash listpack entries as
+// redis.conf or the built-in default says, 64-byte listpack values), every intset width,
+// scores of every kind, and values over a megabyte.
+func thresholdDataset() dataset {
+	d := dataset{}
+	ints := func(n int, f func(i int) int64) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = strconv.FormatInt(f(i), 10)
+		}
+		return out
+	}
+	for _, n := range []int{1, 511, 512, 513} {
+		d[dbKey{4, "set:ints:" + strconv.Itoa(n)}] = setItem(ints(n, func(i int) int64 { return int64(i*37 - 5000) })...)
+	}
+	d[dbKey{4, "set:int16"}] = setItem("-32768", "0", "32767")
+	d[dbKey{4, "set:int32"}] = setItem("-32769", "5", "2147483647")
+	d[dbKey{4, "set:int64"}] = setItem("-9223372036854775808", "1", "2147483648", "9223372036854775807")
+	d[dbKey{4, "set:not-canonical"}] = setItem("1", "007", "-0", "+5")
+	d[dbKey{4, "set:mixed"}] = setItem(append(ints(100, func(i int) int64 { return int64(i) }), "member")...)
+	d[dbKey{4, "set:edges"}] = setItem(edgeStrings()...)
+	d[dbKey{4, "set:big"}] = setItem(ints(5000, func(i int) int64 { return int64(i) * 1000003 })...)
+
+	members := func(n, width int) []any {
+		out := make([]any, 0, 2*n)
+		for i := range n {
+			m := fmt.Sprintf("m%0*d", width-1, i)
+			out = append(out, m, float64(i%17)*1.5)
+		}
+		return out
+	}
+	for _, n := range []int{1, 128, 129, 1000} {
+		d[dbKey{5, "zset:" + strconv.Itoa(n)}] = zsetItem(members(n, 8)...)
+	}
+	d[dbKey{5, "zset:member64"}] = zsetItem(members(3, 64)...)
+	d[dbKey{5, "zset:member65"}] = zsetItem(members(3, 65)...)
+	scores := []float64{
+		math.Inf(-1), math.Inf(1), 0, 0.1, -2.5, 1e300, -1e-300, 5e-324, math.MaxFloat64,
+		1 << 53, 1<<53 + 2, math.MaxInt64 / 2, math.MaxInt64/2 + 1024, 1 << 62, -(1 << 62), 1e18, 123456789012345678,
+	}
+	var pairs []any
+	for i, f := range scores {
+		pairs = append(pairs, "score:"+strconv.Itoa(i), f)
+	}
+	d[dbKey{5, "zset:scores"}] = zsetItem(pairs...)
+	big := slices.Clone(pairs)
+	for i := range 200 {
+		big = append(big, "filler:"+strconv.Itoa(i), float64(i))
+	}
+	d[dbKey{5, "zset:scores-skiplist"}] = zsetItem(big...)
+	var edges []any
+	for i, m := range edgeStrings() {
+		edges = append(edges, m, float64(i))
+	}
+	d[dbKey{5, "zset:edges"}] = zsetItem(edges...)
+
+	fields := func(n, vlen int) map[string]string {
+		h := map[string]string{}
+		for i := range n {
+			h["f"+strconv.Itoa(i)] = strings.Repeat("v", vlen)
+		}
+		return h
+	}
+	for _, n := range []int{128, 129, 512, 513} {
+		d[dbKey{6, "hash:" + strconv.Itoa(n)}] = item{Kind: engine.KindHash, Hash: fields(n, 5)}
+	}
+	d[dbKey{6, "hash:value64"}] = item{Kind: engine.KindHash, Hash: fields(3, 64)}
+	d[dbKey{6, "hash:value65"}] = item{Kind: engine.KindHash, Hash: fields(3, 65)}
+	d[dbKey{6, "hash:field65"}] = item{Kind: engine.KindHash, Hash: map[string]string{strings.Repeat("f", 65): "v", "n": "1"}}
+
+	r := rand.New(rand.NewPCG(3, 3))
+	huge := make([]byte, 3<<20/2)
+	for i := range huge {
+		huge[i] = byte(r.Uint32())
+	}
+	d[dbKey{7, "big:string"}] = item{Kind: engine.KindString, Str: string(huge)}
+	d[dbKey{7, "big:list"}] = item{Kind: engine.KindList, List: []string{"a", string(huge[:1<<20+1]), "b"}}
+	d[dbKey{7, "big:set"}] = setItem("a", string(huge[1:1<<20+2]))
+	d[dbKey{7, "big:zset"}] = zsetItem("a", 1.0, string(huge[2:1<<20+3]), 2.0)
+	d[dbKey{7, "big:hash"}] = item{Kind: engine.KindHash, Hash: map[string]string{"f": string(huge[3 : 1<<20+4])}}
+	var text strings.Builder
+	for i := 0; text.Len() < 2<<20; i++ {
+		fmt.Fprintf(&text, "line %d of a compressible value\n", i)
+	}
+	d[dbKey{7, "big:compressible"}] = item{Kind: engine.KindString, Str: text.String()}
+	d[dbKey{7, "big:compressible-list"}] = item{Kind: engine.KindList, List: []string{text.String()[:1<<20+5], "tail"}}
+	for db := range 16 {
+		d[dbKey{db, "db:" + strconv.Itoa(db)}] = item{Kind: engine.KindString, Str: strconv.Itoa(db)}
+	}
+	return d
+}
+
+// engineHashMax is the engine's hash-max-listpack-entries: 128 as in
+// Redis's shipped redis.conf, or 512, Redis 7.0's built-in default.
+func engineHashMax() int {
+	for _, n := range []int{128, 512} {
+		pairs := make([][]byte, 0, 2*(n+1))
+		for i := range n + 1 {
+			pairs = append(pairs, []byte("f"+strconv.Itoa(i)), []byte("v"))
+		}
+		if engine.HashValue(pairs).Encoding() == "hashtable" {
+			return n
+		}
+	}
+	panic("the engine keeps hashes of 513 fields as listpacks")
 }
 
 // randomString draws a value from a mix of the shapes that matter to
@@ -271,6 +457,22 @@ func randomString(r *rand.Rand) string {
 	return "value:" + strconv.Itoa(r.IntN(1e6))
 }
 
+// randomScore draws a score: small integers, fractions, huge and tiny
+// magnitudes, infinities.
+func randomScore(r *rand.Rand) float64 {
+	switch r.IntN(6) {
+	case 0:
+		return float64(r.IntN(100) - 50)
+	case 1:
+		return r.Float64()*200 - 100
+	case 2:
+		return math.Ldexp(r.Float64(), r.IntN(2000)-1000)
+	case 3:
+		return []float64{math.Inf(1), math.Inf(-1), 0, 1 << 62, -(1 << 62), math.MaxInt64 / 2}[r.IntN(6)]
+	}
+	return float64(r.Int64N(1<<40) - 1<<39)
+}
+
 func randPCG(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(42, seed)) }
 
 // randomDataset returns up to n keys of random types in random databases.
@@ -282,7 +484,7 @@ func randomDataset(r *rand.Rand, n int, now int64) dataset {
 			k.DB = 0
 		}
 		var it item
-		switch r.IntN(3) {
+		switch r.IntN(5) {
 		case 0:
 			it = item{Kind: engine.KindString, Str: randomString(r)}
 		case 1:
@@ -295,6 +497,28 @@ func randomDataset(r *rand.Rand, n int, now int64) dataset {
 			for range 1 + r.IntN([]int{3, 30, 300}[r.IntN(3)]) {
 				it.Hash[randomString(r)] = randomString(r)
 			}
+		case 3:
+			var members []string
+			ints := r.IntN(2) == 0
+			for range 1 + r.IntN([]int{3, 30, 600}[r.IntN(3)]) {
+				if ints {
+					members = append(members, strconv.FormatInt(r.Int64N(1<<(8*(1+r.IntN(7))))-1000, 10))
+				} else {
+					members = append(members, randomString(r))
+				}
+			}
+			it = setItem(members...)
+		case 4:
+			var pairs []any
+			seen := map[string]bool{}
+			for range 1 + r.IntN([]int{3, 30, 300}[r.IntN(3)]) {
+				m := randomString(r)
+				if !seen[m] {
+					seen[m] = true
+					pairs = append(pairs, m, randomScore(r))
+				}
+			}
+			it = zsetItem(pairs...)
 		}
 		if r.IntN(3) == 0 {
 			it.ExpireAt = now + 1 + r.Int64N(1e10)
@@ -324,6 +548,7 @@ func TestEncodeDecode_RoundTrip(t *testing.T) {
 			b := encode(t, e)
 			got, info := decode(t, b)
 			compare(t, dump(t, got.Snapshot()), tt.data)
+			compare(t, dump(t, got.Snapshot()), dump(t, e.Snapshot())) // encodings too
 			if info.Version != 10 || info.Keys != len(tt.data) {
 				t.Errorf("info = version %d, %d keys; want 10, %d", info.Version, info.Keys, len(tt.data))
 			}
@@ -414,10 +639,17 @@ func TestDecode_Corrupt(t *testing.T) {
 		{"bad checksum", append(bytes.Clone(good[:len(good)-1]), good[len(good)-1]^1), int64(len(good) - 8), persist.ErrChecksum, "checksum mismatch"},
 		{"changed byte", bytes.Replace(good, []byte("hello"), []byte("jello"), 1), int64(len(good) - 8), persist.ErrChecksum, "checksum"},
 		{"unknown type", append(bytes.Clone(header), 99, 1, 'k'), 9, nil, "unknown value type 99"},
-		{"set", append(bytes.Clone(header), 2, 3, 'k', 'e', 'y', 1, 1, 'm'), 9, persist.ErrUnsupportedType, `key "key": set values`},
-		{"sorted set", append(bytes.Clone(header), 17, 1, 'z'), 9, persist.ErrUnsupportedType, `key "z": zset values`},
-		{"stream", append(bytes.Clone(header), 21, 1, 's'), 9, persist.ErrUnsupportedType, `stream values`},
-		{"module", append(bytes.Clone(header), 7, 1, 'm'), 9, persist.ErrUnsupportedType, `module values`},
+		{"set member twice", append(bytes.Clone(header), 2, 3, 'k', 'e', 'y', 2, 1, 'm', 1, 'm'), 14, nil, `key "key": set of 2 members holds 1 duplicates`},
+		{"intset width", append(bytes.Clone(header), 11, 1, 'k', 10, 3, 0, 0, 0, 1, 0, 0, 0, 7, 0), 13, nil, "intset width 3"},
+		{"intset order", append(bytes.Clone(header), 11, 1, 'k', 12, 2, 0, 0, 0, 2, 0, 0, 0, 7, 0, 7, 0), 23, nil, "not in strictly ascending order"},
+		{"intset length", append(bytes.Clone(header), 11, 1, 'k', 10, 2, 0, 0, 0, 2, 0, 0, 0, 7, 0), 17, nil, "should take 12 bytes"},
+		{"zset NaN", append(bytes.Clone(header), 3, 1, 'z', 1, 1, 'm', 253), 12, nil, `member "m" has a score that is not a number`},
+		{"zset text score", append(bytes.Clone(header), 3, 1, 'z', 1, 1, 'm', 2, 'x', 'y'), 15, nil, `bad score "xy"`},
+		{"zset member twice", append(bytes.Clone(header), 5, 1, 'z', 2, 1, 'm', 0, 0, 0, 0, 0, 0, 0, 0, 1, 'm', 0, 0, 0, 0, 0, 0, 0, 0), 12, nil, "holds 1 duplicates"},
+		{"odd zset listpack", append(bytes.Clone(header), 17, 1, 'k', 9, 9, 0, 0, 0, 1, 0, 1, 1, 0xFF), 13, nil, "odd number"},
+		{"stream", append(bytes.Clone(header), 21, 1, 's'), 9, persist.ErrUnsupportedType, `key "s" in database 0 holds a stream (RDB type 21, listpacks)`},
+		{"module", append(bytes.Clone(header), 7, 1, 'm'), 9, persist.ErrUnsupportedType, `key "m" in database 0 holds a module (RDB type 7`},
+		{"hash with field expiry", append(bytes.Clone(header), 24, 1, 'h'), 9, persist.ErrUnsupportedType, `key "h" in database 0 holds a hash (RDB type 24, hash table with field expiry)`},
 		{"huge string length", append(bytes.Clone(header), 0, 0x81, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), 10, nil, "string length 9223372036854775807 is too large"},
 		{"4 GiB string in a short file", append(bytes.Clone(header), 0, 1, 'k', 0x80, 0xff, 0xff, 0xff, 0xf0, 'a'), 18, io.ErrUnexpectedEOF, "unexpected end"},
 		{"huge list", append(bytes.Clone(header), 1, 1, 'k', 0x81, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), 12, nil, "list length 9223372036854775807 is too large"},
@@ -430,7 +662,8 @@ func TestDecode_Corrupt(t *testing.T) {
 		{"bad listpack entry", append(bytes.Clone(header), 18, 1, 'k', 1, 2, 8, 8, 0, 0, 0, 1, 0, 0xF9, 0xFF), 21, nil, "bad listpack entry encoding 0xf9"},
 		{"bad quicklist container", append(bytes.Clone(header), 18, 1, 'k', 1, 3), 13, nil, "bad quicklist node container 3"},
 		{"odd hash listpack", append(bytes.Clone(header), 16, 1, 'k', 9, 9, 0, 0, 0, 1, 0, 1, 1, 0xFF), 13, nil, "odd number"},
-		{"pre-GA functions", append(bytes.Clone(header), 246), 9, nil, "release candidates"},
+		{"function", append(append(bytes.Clone(header), 245, 24), "#!lua name=mylib\nreturn 1"...), 9, persist.ErrUnsupportedType, `function library "mylib" (FUNCTION LOAD) is stored here`},
+		{"pre-GA function", append(append(bytes.Clone(header), 246, 3), "lib\x03LUA\x00\x08return 1"...), 9, persist.ErrUnsupportedType, `function library "lib"`},
 		{"database out of range", append(bytes.Clone(header), 254, 20, 0, 1, 'k', 1, 'v'), 11, nil, `key "k": database 20 out of range`},
 	}
 	tests = append(tests, struct {
