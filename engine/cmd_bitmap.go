@@ -110,9 +110,9 @@ func cmdSetbit(db *DB, args [][]byte) (Reply, error) {
 	b := writeAt(old.str, i, next[:])
 	// Redis 7.0 counts a change even when the bit already had the value.
 	if found {
-		db.replace(key, value{str: b})
+		db.replace(key, value{str: b, enc: encRaw})
 	} else {
-		db.set(key, value{str: b})
+		db.set(key, value{str: b, enc: encRaw})
 	}
 	return boolReply(cur&mask != 0), nil
 }
@@ -308,7 +308,9 @@ func cmdBitop(db *DB, args [][]byte) (Reply, error) {
 	}
 	dest := args[2]
 	if size == 0 {
-		db.del(dest)
+		if db.del(dest) {
+			db.touch(dest) // not the sources the row names
+		}
 		return zero, nil
 	}
 	res := make([]byte, size)
@@ -341,7 +343,8 @@ func cmdBitop(db *DB, args [][]byte) (Reply, error) {
 			}
 		}
 	}
-	db.set(dest, value{str: res})
+	db.set(dest, value{str: res, enc: encRaw})
+	db.touch(dest)
 	return int64(size), nil
 }
 
@@ -480,11 +483,14 @@ func bitfield(db *DB, args [][]byte, readOnly bool) (Reply, error) {
 	// that all failed counts once more here, so that it is journaled.
 	if changes > 0 || !found || len(buf) > len(old.str) {
 		if found {
-			db.replace(key, value{str: buf})
+			db.replace(key, value{str: buf, enc: encRaw})
 		} else {
-			db.set(key, value{str: buf})
+			db.set(key, value{str: buf, enc: encRaw})
 		}
 		db.changed(max(changes-1, 0))
+		if changes == 0 {
+			db.sess.touched = true // Redis signals no change to watchers
+		}
 	}
 	return out, nil
 }

@@ -92,6 +92,7 @@ func cmdDel(db *DB, args [][]byte) (Reply, error) {
 	var n int64
 	for _, k := range args[1:] {
 		if db.del(k) {
+			db.touch(k) // only the keys deleted, not every key named
 			n++
 		}
 	}
@@ -350,7 +351,7 @@ func (db *DB) dbIndex(b []byte) (int, error) {
 
 func cmdCopy(db *DB, args [][]byte) (Reply, error) {
 	src, dst := args[1], args[2]
-	to, replace := db, false
+	to, toIndex, replace := db, db.sess.db, false
 	for i := 3; i < len(args); i++ {
 		switch {
 		case equalFold(args[i], "REPLACE"):
@@ -360,7 +361,7 @@ func cmdCopy(db *DB, args [][]byte) (Reply, error) {
 			if err != nil {
 				return nil, err
 			}
-			to = db.in(n)
+			to, toIndex = db.in(n), n
 			i++
 		default:
 			return nil, ErrSyntax
@@ -378,6 +379,7 @@ func cmdCopy(db *DB, args [][]byte) (Reply, error) {
 	}
 	to.store(dst, copyValue(v), db.ttl(src))
 	db.changed(1)
+	db.touchIn(toIndex, dst) // the copy, in its database; not the source
 	return one, nil
 }
 
@@ -388,7 +390,13 @@ func copyValue(v value) value {
 	if v.obj != nil {
 		return value{obj: v.obj.clone()}
 	}
-	return stringValue(v.str[:len(v.str):len(v.str)])
+	c := stringValue(v.str[:len(v.str):len(v.str)])
+	// Redis duplicates the object: a shared integer's copy is its own.
+	c.enc = v.enc
+	if c.enc == encAuto {
+		c.enc = encUnshared
+	}
+	return c
 }
 
 func cmdMove(db *DB, args [][]byte) (Reply, error) {
@@ -411,6 +419,8 @@ func cmdMove(db *DB, args [][]byte) (Reply, error) {
 	to.store(key, v, db.ttl(key))
 	db.remove(key)
 	db.changed(1)
+	db.touch(key)
+	db.touchIn(n, key)
 	return one, nil
 }
 
@@ -426,6 +436,9 @@ func cmdSwapdb(db *DB, args [][]byte) (Reply, error) {
 	dbs := db.eng.dbs
 	if a < 0 || b < 0 || a >= int64(len(dbs)) || b >= int64(len(dbs)) {
 		return nil, ErrDBIndex
+	}
+	if a != b {
+		db.eng.touchSwap(int(a), int(b))
 	}
 	dbs[a], dbs[b] = dbs[b], dbs[a]
 	db.changed(1)
@@ -574,7 +587,7 @@ func cmdObject(db *DB, args [][]byte) (Reply, error) {
 	case equalFold(sub, "ENCODING"):
 		return []byte(encodingOf(v)), nil
 	case equalFold(sub, "REFCOUNT"):
-		if n, isInt := parseInt(v.str); v.obj == nil && isInt && n >= 0 && n < sharedIntegers {
+		if n, isInt := parseInt(v.str); v.obj == nil && v.enc == encAuto && isInt && n >= 0 && n < sharedIntegers {
 			return int64(sharedRefcount), nil
 		}
 		return one, nil
@@ -588,13 +601,15 @@ func cmdObject(db *DB, args [][]byte) (Reply, error) {
 
 // encodingOf names v's representation as OBJECT ENCODING does. A string
 // is "int" when it is an integer Redis would store as one, "embstr" when
-// short, else "raw"; Redis also makes a short string raw once APPEND or
-// SETRANGE changed it, which PhotonDB does not track.
+// short, else "raw"; unless its history decided (see strEnc).
 func encodingOf(v value) string {
 	if v.obj != nil {
 		return v.obj.encoding()
 	}
-	if _, ok := parseInt(v.str); ok {
+	if v.enc == encRaw {
+		return "raw"
+	}
+	if _, ok := parseInt(v.str); ok && (v.enc == encAuto || v.enc == encUnshared) {
 		return "int"
 	}
 	if len(v.str) <= embstrMax {
@@ -694,6 +709,17 @@ func sortElements(v value) (elems [][]byte, ordered bool, err error) {
 		elems = make([][]byte, l.len())
 		for i := range elems {
 			elems[i] = l.at(i)
+		}
+		return elems, true, nil
+	case KindSet:
+		return v.obj.(*set).list(), false, nil
+	case KindZSet:
+		z := v.obj.(*zset)
+		// Redis converts a listpack to a skip list, for good, to sort it.
+		z.big.Store(true)
+		elems = make([][]byte, 0, z.len())
+		for x := z.first(); x != nil; x = x.next() {
+			elems = append(elems, bytesOf(x.member))
 		}
 		return elems, true, nil
 	}
@@ -847,12 +873,16 @@ func sortStore(db *DB, window [][]byte, o *sortOptions) Reply {
 			l.pushBack(clone(val))
 		}
 	}
+	// Only the destination changes, not the source the row names.
 	if l.len() == 0 {
-		db.del(o.store)
+		if db.del(o.store) {
+			db.touch(o.store)
+		}
 		return zero
 	}
 	db.create(o.store, value{obj: l})
 	db.changed(int64(l.len()))
+	db.touch(o.store)
 	return int64(l.len())
 }
 

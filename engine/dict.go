@@ -59,6 +59,9 @@ const (
 
 	recString = 0
 	recObject = 1
+	// Inline strings whose encoding their history decided (see strEnc)
+	// have tag recEnc plus their strEnc.
+	recEnc = 2
 
 	segSize   = 64 << 10
 	inlineMax = 64 // strings up to this many bytes live in the segments
@@ -85,7 +88,7 @@ func parse(rec []byte) (tag byte, key []byte, payload uint64, val []byte, n int)
 	key = rec[p : p+int(klen)]
 	p += int(klen)
 	x, p := uvarint(rec, p)
-	if tag == recString {
+	if tag != recObject {
 		val = rec[p : p+int(x) : p+int(x)]
 		p += int(x)
 	}
@@ -134,8 +137,12 @@ func (d *dict) valueAt(ref uint64) value {
 }
 
 func (d *dict) valueOf(tag byte, idx uint64, val []byte) value {
-	if tag == recString {
+	switch tag {
+	case recString:
 		return value{str: val}
+	case recObject:
+	default:
+		return value{str: val, enc: strEnc(tag - recEnc)}
 	}
 	if b, ok := d.objs[idx].([]byte); ok {
 		return value{str: b}
@@ -222,6 +229,9 @@ func (d *dict) write(key []byte, v value) uint64 {
 	tag := byte(recString)
 	if isInline(v) {
 		payload = uint64(len(v.str))
+		if v.enc != encAuto {
+			tag = recEnc + byte(v.enc)
+		}
 	} else {
 		tag = recObject
 		var idx uint32
@@ -236,7 +246,7 @@ func (d *dict) write(key []byte, v value) uint64 {
 		payload = uint64(idx)
 	}
 	size := 1 + uvarintLen(uint64(len(key))) + len(key) + uvarintLen(payload)
-	if tag == recString {
+	if tag != recObject {
 		size += len(v.str)
 	}
 	seg := d.room(size)
@@ -246,7 +256,7 @@ func (d *dict) write(key []byte, v value) uint64 {
 	b = binary.AppendUvarint(b, uint64(len(key)))
 	b = append(b, key...)
 	b = binary.AppendUvarint(b, payload)
-	if tag == recString {
+	if tag != recObject {
 		b = append(b, v.str...)
 	}
 	d.segs[seg] = b
@@ -477,7 +487,17 @@ func uvarintLen(x uint64) int {
 }
 
 // bytesOf views s as bytes without copying, for lookups only.
-func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+func bytesOf(s string) []byte {
+	if len(s) == 0 {
+		// An empty string may have no data pointer, and a nil slice is
+		// a null reply (Bulks): an empty member or field is not missing.
+		return noBytes
+	}
+	return unsafe.Slice(unsafe.StringData(s), len(s))
+}
+
+// noBytes is bytesOf("").
+var noBytes = []byte{}
 
 // prefetch touches the slots, then the records, that the first argument
 // of each command in cmds would find: the loads do not depend on one
