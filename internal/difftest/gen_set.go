@@ -30,7 +30,7 @@ func init() {
 			{Name: "SRANDMEMBER", Weight: 2, Make: func(g *G) []string {
 				args := []string{"SRANDMEMBER", g.Key()}
 				if g.Percent(70) {
-					args = append(args, g.Pick(g.Count(), "100000", "-3", "0"))
+					args = append(args, g.RandCount())
 				}
 				return args
 			}},
@@ -84,6 +84,25 @@ func (g *G) Members(lo, hi int) []string {
 		}
 	}
 	return out
+}
+
+// RandCount returns a count for SRANDMEMBER and ZRANDMEMBER: small,
+// positive or negative, bigger than any collection, at the edges Redis
+// refuses, or not a number. A negative count asks for that many members
+// with repeats, so it stays small: -2^31 would make both servers build a
+// reply of two billion members.
+func (g *G) RandCount() string {
+	switch n := g.r.IntN(100); {
+	case n < 50:
+		return strconv.Itoa(g.r.IntN(8))
+	case n < 75:
+		return strconv.Itoa(-g.r.IntN(8) - 1)
+	case n < 85:
+		return g.Pick("100000", "9223372036854775807", "4611686018427387903")
+	case n < 92:
+		return "-9223372036854775808" // out of range; any other huge negative count is not
+	}
+	return badInts[g.r.IntN(len(badInts))]
 }
 
 // genSpop makes SPOP forms whose effect does not depend on chance: a

@@ -97,7 +97,7 @@ func init() {
 			{Name: "ZRANDMEMBER", Weight: 2, Make: func(g *G) []string {
 				args := []string{"ZRANDMEMBER", g.Key()}
 				if g.Percent(70) {
-					args = append(args, g.Pick(g.Count(), "100000", "-3", "0"))
+					args = append(args, g.RandCount())
 					if g.Percent(50) {
 						args = append(args, g.Case(g.Pick("WITHSCORES", "WITHSCORES", "BOGUS")))
 					}

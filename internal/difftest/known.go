@@ -77,17 +77,6 @@ var knownDiffs = []knownDiff{
 	{ID: "error-option-trailing-newline", Skip: func(a []string) bool {
 		return isExpire(a) && len(a) > 3 && slices.ContainsFunc(a[3:], func(s string) bool { return strings.ContainsAny(s, "\r\n") })
 	}},
-	{ID: "hash-table-empty-field", Skip: func(a []string) bool {
-		if !is(a, "HSET") && !is(a, "HMSET") {
-			return false
-		}
-		for i := 2; i < len(a); i += 2 {
-			if a[i] == "" {
-				return true
-			}
-		}
-		return false
-	}},
 	{ID: "pipelined-protocol-switch", Isolate: func(a []string) bool { return is(a, "HELLO") || is(a, "RESET") }},
 	{ID: "unknown-subcommand-checked-late", InSeq: func(a []string) bool {
 		subs, ok := subcommands[strings.ToUpper(a[0])]
