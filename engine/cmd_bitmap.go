@@ -106,9 +106,14 @@ func cmdSetbit(db *DB, args [][]byte) (Reply, error) {
 	if i < len(old.str) {
 		cur = old.str[i]
 	}
+	if found && i < len(old.str) && (cur&mask != 0) == (on == 1) {
+		// Redis 7.0.15 changes nothing when the bit has the value already,
+		// but it has made the string raw.
+		db.ks.keys.put(key, value{str: old.str, enc: encRaw})
+		return boolReply(cur&mask != 0), nil
+	}
 	next := [1]byte{cur&^mask | byte(on)*mask}
 	b := writeAt(old.str, i, next[:])
-	// Redis 7.0 counts a change even when the bit already had the value.
 	if found {
 		db.replace(key, value{str: b, enc: encRaw})
 	} else {
@@ -491,6 +496,9 @@ func bitfield(db *DB, args [][]byte, readOnly bool) (Reply, error) {
 		if changes == 0 {
 			db.sess.touched = true // Redis signals no change to watchers
 		}
+	} else {
+		// Nothing changed, but Redis made the string raw to write it.
+		db.ks.keys.put(key, value{str: old.str, enc: encRaw})
 	}
 	return out, nil
 }

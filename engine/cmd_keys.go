@@ -469,7 +469,9 @@ func ttlReply(db *DB, key []byte, unit int64, abs bool) (Reply, error) {
 	if !abs {
 		ms = max(at-db.now(), 0)
 	}
-	return (ms + unit/2) / unit, nil
+	// Redis's (ttl+500)/1000 wraps past the int64 range for a time near
+	// its end, and its compiler divides the sum as unsigned.
+	return int64(uint64(ms+unit/2) / uint64(unit)), nil
 }
 
 func cmdPersist(db *DB, args [][]byte) (Reply, error) {
@@ -845,7 +847,7 @@ func compareSortItems(a, b *sortItem, o *sortOptions) int {
 		}
 		return bytes.Compare(a.elem, b.elem)
 	case !o.byValues:
-		return bytes.Compare(a.elem, b.elem)
+		return o.collate(a.elem, b.elem)
 	case !a.found || !b.found:
 		switch {
 		case !a.found && !b.found:
@@ -855,7 +857,17 @@ func compareSortItems(a, b *sortItem, o *sortOptions) int {
 		}
 		return 1
 	}
-	return bytes.Compare(a.by, b.by)
+	return o.collate(a.by, b.by)
+}
+
+// collate compares two strings for ALPHA as Redis does: binary-safe when
+// storing, else with strcoll, which in the C locale compares the bytes
+// up to the first NUL, so that strings equal that far tie.
+func (o *sortOptions) collate(a, b []byte) int {
+	if o.storing {
+		return bytes.Compare(a, b)
+	}
+	return bytes.Compare(cString(a), cString(b))
 }
 
 // sortStore replaces dst with a list of the window's elements, or their

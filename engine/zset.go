@@ -127,6 +127,12 @@ func (z *zset) score(member []byte) (float64, bool) {
 // Redis would keep as a listpack stores -0 as 0, and outgrows that form
 // when a member is added past the limits.
 func (z *zset) set(member []byte, score float64) bool {
+	if _, ok := z.members[str(member)]; !ok && !z.big.Load() &&
+		(len(z.members)+1 > zsetMaxListpackEntries || len(member) > zsetMaxListpackValue) {
+		// Redis converts before it inserts a member that does not fit:
+		// that member's -0 is kept.
+		z.big.Store(true)
+	}
 	if !z.big.Load() && score == 0 {
 		score = 0 // a listpack keeps an integral score as an integer: -0 becomes 0
 	}
@@ -139,9 +145,6 @@ func (z *zset) set(member []byte, score float64) bool {
 	}
 	m := string(member)
 	z.members[m] = z.insert(score, m)
-	if !z.big.Load() && (len(z.members) > zsetMaxListpackEntries || len(m) > zsetMaxListpackValue) {
-		z.big.Store(true)
-	}
 	return true
 }
 

@@ -150,7 +150,8 @@ type sortOpts struct {
 	gets                                   int
 }
 
-// sortOptionsOf reads SORT's options as Redis does: the last BY wins.
+// sortOptionsOf reads SORT's options as Redis does: the last BY pattern
+// is the one sorted by, but any BY without * means no sorting.
 func sortOptionsOf(args []string) sortOpts {
 	var o sortOpts
 	for i := 2; i < len(args); i++ {
@@ -159,8 +160,9 @@ func sortOptionsOf(args []string) sortOpts {
 			o.store = true
 			i++
 		case strings.EqualFold(a, "BY") && i+1 < len(args):
-			o.nosort = !strings.Contains(args[i+1], "*")
-			o.byPattern = !o.nosort
+			star := strings.Contains(args[i+1], "*")
+			o.nosort = o.nosort || !star
+			o.byPattern = star
 			i++
 		case strings.EqualFold(a, "GET") && i+1 < len(args):
 			o.gets++
@@ -181,8 +183,10 @@ func sortOptionsOf(args []string) sortOpts {
 // that is a hash table, which SORT answers in the table's order; and
 // when ALPHA sorts a set or a sorted set by a pattern, where elements
 // whose values tie (or are missing) stay in the order Redis loaded them,
-// a hash table's. STORE forms compare exactly: Redis sorts a set to
-// store it, and genSort leaves out the others.
+// a hash table's (for a list too when LIMIT makes Redis sort with its own
+// quicksort, which does not keep the order of ties). STORE forms compare
+// exactly: Redis sorts a set to store it, and genSort leaves out the
+// others.
 var sortRule = Rule{For: func(args []string) Rule {
 	o := sortOptionsOf(args)
 	if o.store || !o.nosort && !(o.alpha && o.byPattern) {
@@ -192,7 +196,11 @@ var sortRule = Rule{For: func(args []string) Rule {
 		Probe: func(args []string) []string { return []string{"OBJECT", "ENCODING", args[1]} },
 		Same: func(p, r, probe resp.Value) bool {
 			enc := string(probe.Str)
-			if probe.Kind != resp.BulkString || enc == "quicklist" || o.nosort && enc != "hashtable" {
+			list := enc == "quicklist"
+			switch {
+			case probe.Kind != resp.BulkString || o.nosort && enc != "hashtable":
+				return Exact(p, r)
+			case list && !(o.alpha && o.byPattern && o.limit):
 				return Exact(p, r)
 			}
 			if o.limit {

@@ -80,10 +80,25 @@ var knownDiffs = []knownDiff{
 	{ID: "pipelined-protocol-switch", Isolate: func(a []string) bool { return is(a, "HELLO") || is(a, "RESET") }},
 	{ID: "unknown-subcommand-checked-late", InSeq: func(a []string) bool {
 		subs, ok := subcommands[strings.ToUpper(a[0])]
-		return ok && len(a) > 1 && !slices.Contains(subs, strings.ToUpper(a[1]))
+		if !ok || len(a) < 2 {
+			return false
+		}
+		// The subcommands' arities are not known here: leave out all but
+		// the few forms whose arity is certainly right.
+		sub := strings.ToUpper(a[1])
+		fine := sub == "ENCODING" && len(a) == 3 || sub == "REFCOUNT" && len(a) == 3 || sub == "NUMPAT" && len(a) == 2
+		return !fine || !slices.Contains(subs, sub)
+	}},
+	{ID: "sort-after-erange", Skip: func(a []string) bool {
+		return slices.ContainsFunc(a, func(s string) bool { return slices.Contains(erangeArgs, strings.TrimLeft(s, "([")) })
 	}},
 	{ID: "exec-refused-not-execabort", Skip: func(a []string) bool { return is(a, "EXEC") && len(a) > 1 }},
 }
+
+// erangeArgs are the arguments the generators make that C's strtod or
+// strtoul parses with errno set to ERANGE (out of range, or a float
+// that underflows).
+var erangeArgs = []string{"1e309", "-1e309", "1e-400", "18446744073709551616", "99999999999999999999"}
 
 // subcommands are the subcommands Redis 7.0 has of each container the
 // generators use.
