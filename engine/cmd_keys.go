@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // keyspaceCommands are the generic group's rows of the command table,
@@ -512,7 +513,9 @@ func expireGeneric(db *DB, args [][]byte, base, unit int64) (Reply, error) {
 		case equalFold(a, "LT"):
 			lt = true
 		default:
-			return nil, errf(oneLine("Unsupported option " + string(cString(a))))
+			// Redis trims line breaks off the end of an error message
+			// before it turns the others into spaces.
+			return nil, errf(oneLine(strings.TrimRight("Unsupported option "+string(cString(a)), "\r\n")))
 		}
 	}
 	if nx && (xx || gt || lt) {

@@ -406,3 +406,26 @@ func TestGeneric_SortAlphaStopsAtNUL(t *testing.T) {
 		t.Errorf("SORT l ALPHA STORE d stored %s, want %s", got, want)
 	}
 }
+
+// Ensure that EXPIRE's error for an unsupported option drops line breaks
+// at its end and turns the others into spaces, as Redis's error replies
+// do: found by the differential tester.
+func TestGeneric_ExpireOptionErrorLineBreaks(t *testing.T) {
+	e := engine.New(engine.Options{})
+	s := e.NewSession()
+	if _, err := e.Exec(s, [][]byte{[]byte("SET"), []byte("k"), []byte("v")}); err != nil {
+		t.Fatal(err)
+	}
+	for opt, want := range map[string]string{
+		"x\r\n":   "ERR Unsupported option x",
+		"a\nb":    "ERR Unsupported option a b",
+		"\r\nab":  "ERR Unsupported option   ab",
+		"a\x00b":  "ERR Unsupported option a",
+		"nx\r\n ": "ERR Unsupported option nx   ",
+	} {
+		_, err := e.Exec(s, [][]byte{[]byte("EXPIRE"), []byte("k"), []byte("100"), []byte(opt)})
+		if err == nil || err.Error() != want {
+			t.Errorf("EXPIRE k 100 %q: error %v, want %q", opt, err, want)
+		}
+	}
+}

@@ -70,13 +70,10 @@ var knownDiffs = []knownDiff{
 	}},
 	{ID: "error-quotes-nul", Skip: func(a []string) bool {
 		quoted := slices.ContainsFunc(unknownNames, func(n string) bool { return strings.EqualFold(n, a[0]) }) ||
-			is(a, "HELLO") || isExpire(a) || containers[strings.ToUpper(a[0])]
+			is(a, "HELLO") || containers[strings.ToUpper(a[0])]
 		return quoted && slices.ContainsFunc(a, func(s string) bool { return strings.Contains(s, "\x00") })
 	}},
 	{ID: "hello-options-in-order", Skip: func(a []string) bool { return is(a, "HELLO") && !helloSimple(a) }},
-	{ID: "error-option-trailing-newline", Skip: func(a []string) bool {
-		return isExpire(a) && len(a) > 3 && slices.ContainsFunc(a[3:], func(s string) bool { return strings.ContainsAny(s, "\r\n") })
-	}},
 	{ID: "pipelined-protocol-switch", Isolate: func(a []string) bool { return is(a, "HELLO") || is(a, "RESET") }},
 	{ID: "unknown-subcommand-checked-late", InSeq: func(a []string) bool {
 		subs, ok := subcommands[strings.ToUpper(a[0])]
@@ -137,11 +134,6 @@ func knownSkip(args []string) string {
 // knownIsolate reports whether args must be pipelined alone.
 func knownIsolate(args []string) bool {
 	return slices.ContainsFunc(knownDiffs, func(k knownDiff) bool { return k.Isolate != nil && k.Isolate(args) })
-}
-
-// isExpire reports whether args is EXPIRE, PEXPIRE, EXPIREAT or PEXPIREAT.
-func isExpire(args []string) bool {
-	return slices.ContainsFunc([]string{"EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT"}, func(n string) bool { return is(args, n) })
 }
 
 // is reports whether args is the command name, in any case.
