@@ -471,21 +471,27 @@ func bitfield(db *DB, args [][]byte, readOnly bool) (Reply, error) {
 	}
 	out := make([]Reply, len(ops))
 	var changes int64
+	grown := !found || len(buf) > len(old.str)
 	for i, op := range ops {
 		if op.kind == 'g' {
 			out[i] = op.get(buf)
 			continue
 		}
+		before := getBits(buf, op.offset, op.width)
 		r, ok := op.write(buf)
 		if !ok {
 			out[i] = nil // OVERFLOW FAIL: nothing written
 			continue
 		}
 		out[i] = r
-		changes++
+		// Redis 7.0.15 counts a write that changed the field, or any
+		// write into a string it created or grew.
+		if grown || getBits(buf, op.offset, op.width) != before {
+			changes++
+		}
 	}
-	// Redis 7.0 counts the writes done; a key created or grown by writes
-	// that all failed counts once more here, so that it is journaled.
+	// A key created or grown by writes that all failed counts once more
+	// here, so that it is journaled.
 	if changes > 0 || !found || len(buf) > len(old.str) {
 		if found {
 			db.replace(key, value{str: buf, enc: encRaw})

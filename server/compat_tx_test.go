@@ -111,6 +111,14 @@ var txScenarios = []struct {
 		"A: WATCH nosuch", "B: SWAPDB 0 1", "A: MULTI", "A: PING", "A: EXEC",
 		"A: WATCH k", "B: SWAPDB 1 1", "A: MULTI", "A: PING", "A: EXEC",
 	}},
+	{"SETBIT and BITFIELD that change no bit", []string{
+		"A: SET k a", "A: WATCH k", "B: SETBIT k 1 1", "B: BITFIELD k SET u8 0 97", "B: BITFIELD k INCRBY i8 0 256",
+		"B: BITFIELD k OVERFLOW FAIL INCRBY u8 0 200", "A: MULTI", "A: PING", "A: EXEC", "B: OBJECT ENCODING k",
+		"A: WATCH k", "B: SETBIT k 0 1", "A: MULTI", "A: PING", "A: EXEC",
+		"A: WATCH k", "B: SETBIT k 100 0", "A: MULTI", "A: PING", "A: EXEC",
+		"A: WATCH k", "B: BITFIELD k SET u8 200 0", "A: MULTI", "A: PING", "A: EXEC",
+		"A: WATCH nb", "B: BITFIELD nb OVERFLOW FAIL INCRBY u2 0 100", "A: MULTI", "A: PING", "A: EXEC", "B: EXISTS nb",
+	}},
 	{"hash and list writes touch", []string{
 		"A: HSET h f v", "A: WATCH h", "B: HSET h f v2", "A: MULTI", "A: HGET h f", "A: EXEC",
 		"A: RPUSH l a", "A: WATCH l", "B: LPOP l", "A: MULTI", "A: LLEN l", "A: EXEC",
