@@ -323,8 +323,8 @@ func (r *Runner) replay(steps []step) (int, result, error) {
 
 // finalCheck returns the commands that compare the datasets: in every
 // database the generators use, the size, the keys, and each key's type,
-// TTL and whole value by every family's inspector; in the others, that
-// they are empty.
+// TTL, encoding and whole value by every family's inspector; in the
+// others, that they are empty.
 func (r *Runner) finalCheck() []step {
 	var cmds [][]string
 	for db := 0; db < 16; db++ {
@@ -334,7 +334,7 @@ func (r *Runner) finalCheck() []step {
 		}
 		cmds = append(cmds, []string{"KEYS", "*"})
 		for _, k := range Keys {
-			cmds = append(cmds, []string{"TYPE", k}, []string{"PTTL", k})
+			cmds = append(cmds, []string{"TYPE", k}, []string{"PTTL", k}, []string{"OBJECT", "ENCODING", k})
 			for _, f := range families {
 				if f.Inspect != nil {
 					cmds = append(cmds, f.Inspect(k))
