@@ -106,13 +106,18 @@ func cmdSetbit(db *DB, args [][]byte) (Reply, error) {
 	if i < len(old.str) {
 		cur = old.str[i]
 	}
+	if found && i < len(old.str) && (cur&mask != 0) == (on == 1) {
+		// Redis 7.0.15 changes nothing when the bit has the value already,
+		// but it has made the string raw.
+		db.ks.keys.put(key, value{str: old.str, enc: encRaw})
+		return boolReply(cur&mask != 0), nil
+	}
 	next := [1]byte{cur&^mask | byte(on)*mask}
 	b := writeAt(old.str, i, next[:])
-	// Redis 7.0 counts a change even when the bit already had the value.
 	if found {
-		db.replace(key, value{str: b})
+		db.replace(key, value{str: b, enc: encRaw})
 	} else {
-		db.set(key, value{str: b})
+		db.set(key, value{str: b, enc: encRaw})
 	}
 	return boolReply(cur&mask != 0), nil
 }
@@ -308,7 +313,9 @@ func cmdBitop(db *DB, args [][]byte) (Reply, error) {
 	}
 	dest := args[2]
 	if size == 0 {
-		db.del(dest)
+		if db.del(dest) {
+			db.touch(dest) // not the sources the row names
+		}
 		return zero, nil
 	}
 	res := make([]byte, size)
@@ -341,7 +348,8 @@ func cmdBitop(db *DB, args [][]byte) (Reply, error) {
 			}
 		}
 	}
-	db.set(dest, value{str: res})
+	db.set(dest, value{str: res, enc: encRaw})
+	db.touch(dest)
 	return int64(size), nil
 }
 
@@ -463,28 +471,40 @@ func bitfield(db *DB, args [][]byte, readOnly bool) (Reply, error) {
 	}
 	out := make([]Reply, len(ops))
 	var changes int64
+	grown := !found || len(buf) > len(old.str)
 	for i, op := range ops {
 		if op.kind == 'g' {
 			out[i] = op.get(buf)
 			continue
 		}
+		before := getBits(buf, op.offset, op.width)
 		r, ok := op.write(buf)
 		if !ok {
 			out[i] = nil // OVERFLOW FAIL: nothing written
 			continue
 		}
 		out[i] = r
-		changes++
+		// Redis 7.0.15 counts a write that changed the field, or any
+		// write into a string it created or grew.
+		if grown || getBits(buf, op.offset, op.width) != before {
+			changes++
+		}
 	}
-	// Redis 7.0 counts the writes done; a key created or grown by writes
-	// that all failed counts once more here, so that it is journaled.
+	// A key created or grown by writes that all failed counts once more
+	// here, so that it is journaled.
 	if changes > 0 || !found || len(buf) > len(old.str) {
 		if found {
-			db.replace(key, value{str: buf})
+			db.replace(key, value{str: buf, enc: encRaw})
 		} else {
-			db.set(key, value{str: buf})
+			db.set(key, value{str: buf, enc: encRaw})
 		}
 		db.changed(max(changes-1, 0))
+		if changes == 0 {
+			db.sess.touched = true // Redis signals no change to watchers
+		}
+	} else {
+		// Nothing changed, but Redis made the string raw to write it.
+		db.ks.keys.put(key, value{str: old.str, enc: encRaw})
 	}
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // keyspaceCommands are the generic group's rows of the command table,
@@ -92,6 +93,7 @@ func cmdDel(db *DB, args [][]byte) (Reply, error) {
 	var n int64
 	for _, k := range args[1:] {
 		if db.del(k) {
+			db.touch(k) // only the keys deleted, not every key named
 			n++
 		}
 	}
@@ -350,7 +352,7 @@ func (db *DB) dbIndex(b []byte) (int, error) {
 
 func cmdCopy(db *DB, args [][]byte) (Reply, error) {
 	src, dst := args[1], args[2]
-	to, replace := db, false
+	to, toIndex, replace := db, db.sess.db, false
 	for i := 3; i < len(args); i++ {
 		switch {
 		case equalFold(args[i], "REPLACE"):
@@ -360,7 +362,7 @@ func cmdCopy(db *DB, args [][]byte) (Reply, error) {
 			if err != nil {
 				return nil, err
 			}
-			to = db.in(n)
+			to, toIndex = db.in(n), n
 			i++
 		default:
 			return nil, ErrSyntax
@@ -378,6 +380,7 @@ func cmdCopy(db *DB, args [][]byte) (Reply, error) {
 	}
 	to.store(dst, copyValue(v), db.ttl(src))
 	db.changed(1)
+	db.touchIn(toIndex, dst) // the copy, in its database; not the source
 	return one, nil
 }
 
@@ -388,7 +391,13 @@ func copyValue(v value) value {
 	if v.obj != nil {
 		return value{obj: v.obj.clone()}
 	}
-	return stringValue(v.str[:len(v.str):len(v.str)])
+	c := stringValue(v.str[:len(v.str):len(v.str)])
+	// Redis duplicates the object: a shared integer's copy is its own.
+	c.enc = v.enc
+	if c.enc == encAuto {
+		c.enc = encUnshared
+	}
+	return c
 }
 
 func cmdMove(db *DB, args [][]byte) (Reply, error) {
@@ -411,6 +420,8 @@ func cmdMove(db *DB, args [][]byte) (Reply, error) {
 	to.store(key, v, db.ttl(key))
 	db.remove(key)
 	db.changed(1)
+	db.touch(key)
+	db.touchIn(n, key)
 	return one, nil
 }
 
@@ -426,6 +437,9 @@ func cmdSwapdb(db *DB, args [][]byte) (Reply, error) {
 	dbs := db.eng.dbs
 	if a < 0 || b < 0 || a >= int64(len(dbs)) || b >= int64(len(dbs)) {
 		return nil, ErrDBIndex
+	}
+	if a != b {
+		db.eng.touchSwap(int(a), int(b))
 	}
 	dbs[a], dbs[b] = dbs[b], dbs[a]
 	db.changed(1)
@@ -456,7 +470,9 @@ func ttlReply(db *DB, key []byte, unit int64, abs bool) (Reply, error) {
 	if !abs {
 		ms = max(at-db.now(), 0)
 	}
-	return (ms + unit/2) / unit, nil
+	// Redis's (ttl+500)/1000 wraps past the int64 range for a time near
+	// its end, and its compiler divides the sum as unsigned.
+	return int64(uint64(ms+unit/2) / uint64(unit)), nil
 }
 
 func cmdPersist(db *DB, args [][]byte) (Reply, error) {
@@ -497,7 +513,9 @@ func expireGeneric(db *DB, args [][]byte, base, unit int64) (Reply, error) {
 		case equalFold(a, "LT"):
 			lt = true
 		default:
-			return nil, errf(oneLine("Unsupported option " + string(cString(a))))
+			// Redis trims line breaks off the end of an error message
+			// before it turns the others into spaces.
+			return nil, errf(oneLine(strings.TrimRight("Unsupported option "+string(cString(a)), "\r\n")))
 		}
 	}
 	if nx && (xx || gt || lt) {
@@ -576,7 +594,7 @@ func cmdObject(db *DB, args [][]byte) (Reply, error) {
 	case equalFold(sub, "ENCODING"):
 		return []byte(encodingOf(v)), nil
 	case equalFold(sub, "REFCOUNT"):
-		if n, isInt := parseInt(v.str); v.obj == nil && isInt && n >= 0 && n < sharedIntegers {
+		if n, isInt := parseInt(v.str); v.obj == nil && v.enc == encAuto && isInt && n >= 0 && n < sharedIntegers {
 			return int64(sharedRefcount), nil
 		}
 		return one, nil
@@ -588,13 +606,15 @@ func cmdObject(db *DB, args [][]byte) (Reply, error) {
 
 // encodingOf names v's representation as OBJECT ENCODING does. A string
 // is "int" when it is an integer Redis would store as one, "embstr" when
-// short, else "raw"; Redis also makes a short string raw once APPEND or
-// SETRANGE changed it, which PhotonDB does not track.
+// short, else "raw"; unless its history decided (see strEnc).
 func encodingOf(v value) string {
 	if v.obj != nil {
 		return v.obj.encoding()
 	}
-	if _, ok := parseInt(v.str); ok {
+	if v.enc == encRaw {
+		return "raw"
+	}
+	if _, ok := parseInt(v.str); ok && (v.enc == encAuto || v.enc == encUnshared) {
 		return "int"
 	}
 	if len(v.str) <= embstrMax {
@@ -694,6 +714,17 @@ func sortElements(v value) (elems [][]byte, ordered bool, err error) {
 		elems = make([][]byte, l.len())
 		for i := range elems {
 			elems[i] = l.at(i)
+		}
+		return elems, true, nil
+	case KindSet:
+		return v.obj.(*set).list(), false, nil
+	case KindZSet:
+		z := v.obj.(*zset)
+		// Redis converts a listpack to a skip list, for good, to sort it.
+		z.big.Store(true)
+		elems = make([][]byte, 0, z.len())
+		for x := z.first(); x != nil; x = x.next() {
+			elems = append(elems, bytesOf(x.member))
 		}
 		return elems, true, nil
 	}
@@ -819,7 +850,7 @@ func compareSortItems(a, b *sortItem, o *sortOptions) int {
 		}
 		return bytes.Compare(a.elem, b.elem)
 	case !o.byValues:
-		return bytes.Compare(a.elem, b.elem)
+		return o.collate(a.elem, b.elem)
 	case !a.found || !b.found:
 		switch {
 		case !a.found && !b.found:
@@ -829,7 +860,17 @@ func compareSortItems(a, b *sortItem, o *sortOptions) int {
 		}
 		return 1
 	}
-	return bytes.Compare(a.by, b.by)
+	return o.collate(a.by, b.by)
+}
+
+// collate compares two strings for ALPHA as Redis does: binary-safe when
+// storing, else with strcoll, which in the C locale compares the bytes
+// up to the first NUL, so that strings equal that far tie.
+func (o *sortOptions) collate(a, b []byte) int {
+	if o.storing {
+		return bytes.Compare(a, b)
+	}
+	return bytes.Compare(cString(a), cString(b))
 }
 
 // sortStore replaces dst with a list of the window's elements, or their
@@ -847,12 +888,16 @@ func sortStore(db *DB, window [][]byte, o *sortOptions) Reply {
 			l.pushBack(clone(val))
 		}
 	}
+	// Only the destination changes, not the source the row names.
 	if l.len() == 0 {
-		db.del(o.store)
+		if db.del(o.store) {
+			db.touch(o.store)
+		}
 		return zero
 	}
 	db.create(o.store, value{obj: l})
 	db.changed(int64(l.len()))
+	db.touch(o.store)
 	return int64(l.len())
 }
 

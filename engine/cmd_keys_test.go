@@ -370,3 +370,62 @@ func TestGeneric_JournalsWrites(t *testing.T) {
 		t.Errorf("journal:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 	}
 }
+
+// Ensure that SORT ALPHA compares as Redis's strcoll does in the C locale,
+// up to the first NUL byte, keeping the list order of strings equal that
+// far, but compares whole strings when it stores: found by the
+// differential tester.
+func TestGeneric_SortAlphaStopsAtNUL(t *testing.T) {
+	e := engine.New(engine.Options{})
+	s := e.NewSession()
+	do := func(args ...string) engine.Reply {
+		t.Helper()
+		bs := make([][]byte, len(args))
+		for i, a := range args {
+			bs[i] = []byte(a)
+		}
+		r, err := e.Exec(s, bs)
+		if err != nil {
+			t.Fatalf("%q: %v", args, err)
+		}
+		return r
+	}
+	do("RPUSH", "l", "b\x00z", "a", "b\x00a", "b")
+	render := func(r engine.Reply) string {
+		var out []string
+		for _, b := range r.(engine.Bulks) {
+			out = append(out, strconv.Quote(string(b)))
+		}
+		return strings.Join(out, " ")
+	}
+	if got, want := render(do("SORT", "l", "ALPHA")), `"a" "b\x00z" "b\x00a" "b"`; got != want {
+		t.Errorf("SORT l ALPHA = %s, want %s", got, want)
+	}
+	do("SORT", "l", "ALPHA", "STORE", "d")
+	if got, want := render(do("LRANGE", "d", "0", "-1")), `"a" "b" "b\x00a" "b\x00z"`; got != want {
+		t.Errorf("SORT l ALPHA STORE d stored %s, want %s", got, want)
+	}
+}
+
+// Ensure that EXPIRE's error for an unsupported option drops line breaks
+// at its end and turns the others into spaces, as Redis's error replies
+// do: found by the differential tester.
+func TestGeneric_ExpireOptionErrorLineBreaks(t *testing.T) {
+	e := engine.New(engine.Options{})
+	s := e.NewSession()
+	if _, err := e.Exec(s, [][]byte{[]byte("SET"), []byte("k"), []byte("v")}); err != nil {
+		t.Fatal(err)
+	}
+	for opt, want := range map[string]string{
+		"x\r\n":   "ERR Unsupported option x",
+		"a\nb":    "ERR Unsupported option a b",
+		"\r\nab":  "ERR Unsupported option   ab",
+		"a\x00b":  "ERR Unsupported option a",
+		"nx\r\n ": "ERR Unsupported option nx   ",
+	} {
+		_, err := e.Exec(s, [][]byte{[]byte("EXPIRE"), []byte("k"), []byte("100"), []byte(opt)})
+		if err == nil || err.Error() != want {
+			t.Errorf("EXPIRE k 100 %q: error %v, want %q", opt, err, want)
+		}
+	}
+}

@@ -215,6 +215,7 @@ func cmdSmove(db *DB, args [][]byte) (Reply, error) {
 		return zero, nil
 	}
 	db.changed(1)
+	db.touch(args[1])
 	if src.len() == 0 {
 		db.del(args[1])
 	}
@@ -222,8 +223,10 @@ func cmdSmove(db *DB, args [][]byte) (Reply, error) {
 		dst = newSetFor(member)
 		db.create(args[2], value{obj: dst})
 	}
+	// As in Redis, the destination changed only if it lacked member.
 	if dst.add(member) {
 		db.changed(1)
+		db.touch(args[2])
 	}
 	return one, nil
 }
@@ -458,13 +461,16 @@ func cmdSdiffstore(db *DB, args [][]byte) (Reply, error) {
 
 // storeSet stores the result of a *STORE command at dest, replacing what
 // was there and its TTL, or deletes dest when result is empty, and
-// answers result's size.
+// answers result's size. Only dest changed, not the sources the row names.
 func storeSet(db *DB, dest []byte, result *set) Reply {
 	if result.len() == 0 {
-		db.del(dest)
+		if db.del(dest) {
+			db.touch(dest)
+		}
 		return zero
 	}
 	db.set(dest, value{obj: result})
+	db.touch(dest)
 	return int64(result.len())
 }
 

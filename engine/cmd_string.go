@@ -225,6 +225,25 @@ func cmdMset(db *DB, args [][]byte) (Reply, error) {
 	return OK, nil
 }
 
+// strEnc records how Redis encodes a string value when that depends on how
+// the value was made rather than on its bytes alone, for OBJECT ENCODING
+// and OBJECT REFCOUNT.
+type strEnc uint8
+
+const (
+	// encAuto is a string as SET stores it: "int" when it is an integer
+	// (shared below 10000), else "embstr" up to 44 bytes, else "raw".
+	encAuto strEnc = iota
+	// encNoInt is a string Redis made from a buffer without trying the
+	// integer encoding (INCRBYFLOAT): "embstr" or "raw" by length.
+	encNoInt
+	// encRaw is a string changed in place or built as raw (APPEND to a
+	// key, SETRANGE, SETBIT, BITFIELD, BITOP): "raw" whatever its bytes.
+	encRaw
+	// encUnshared is encAuto but never shared: a COPY of one.
+	encUnshared
+)
+
 func cmdAppend(db *DB, args [][]byte) (Reply, error) {
 	old, ok := db.lookup(args[1])
 	if ok && old.obj != nil {
@@ -237,7 +256,7 @@ func cmdAppend(db *DB, args [][]byte) (Reply, error) {
 	// alias untouched, so strings stay immutable as seen by readers.
 	b := append(old.str, args[2]...)
 	if ok {
-		db.replace(args[1], value{str: b})
+		db.replace(args[1], value{str: b, enc: encRaw})
 	} else {
 		db.set(args[1], value{str: b})
 	}
@@ -449,9 +468,9 @@ func cmdIncrbyfloat(db *DB, args [][]byte) (Reply, error) {
 	b := formatLongDouble(sum)
 	b = b[:len(b):len(b)] // the reply and the journal share it: APPEND must not grow into it
 	if found {
-		db.replace(key, value{str: b})
+		db.replace(key, value{str: b, enc: encNoInt})
 	} else {
-		db.set(key, value{str: b})
+		db.set(key, value{str: b, enc: encNoInt})
 	}
 	db.propagate([]byte("SET"), clone(key), b, []byte("KEEPTTL"))
 	return b, nil
@@ -514,9 +533,9 @@ func cmdSetrange(db *DB, args [][]byte) (Reply, error) {
 	}
 	b := writeAt(old.str, int(offset), val)
 	if found {
-		db.replace(key, value{str: b})
+		db.replace(key, value{str: b, enc: encRaw})
 	} else {
-		db.set(key, value{str: b})
+		db.set(key, value{str: b, enc: encRaw})
 	}
 	return int64(len(b)), nil
 }

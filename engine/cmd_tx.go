@@ -374,3 +374,43 @@ func (db *DB) touch(key []byte) {
 	db.sess.touched = true
 	db.eng.touch(db.sess.db, key, false)
 }
+
+// touchIn is touch for key in database n, which a command changed from
+// another (MOVE, COPY ... DB).
+func (db *DB) touchIn(n int, key []byte) {
+	db.sess.touched = true
+	db.eng.touch(n, key, false)
+}
+
+// touchSwap marks the sessions watching a key of database a or b that
+// exists in either, before SWAPDB swaps them, as Redis's
+// touchAllWatchedKeysInDb does both ways: a watch stays clean only for a
+// key in neither database, or for one that had expired when watched and
+// that the other database lacks (its deletion is no change).
+func (e *Engine) touchSwap(a, b int) {
+	w := &e.watchers
+	if w.n.Load() == 0 {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for k, list := range w.keys {
+		if k.db != a && k.db != b {
+			continue
+		}
+		other := a
+		if k.db == a {
+			other = b
+		}
+		_, inOwn := e.dbs[k.db].keys.get(bytesOf(k.key))
+		_, inOther := e.dbs[other].keys.get(bytesOf(k.key))
+		if !inOwn && !inOther {
+			continue
+		}
+		for _, s := range list {
+			if inOther || !s.watchedExpired(k.db, bytesOf(k.key)) {
+				s.tx.dirty.Store(true)
+			}
+		}
+	}
+}

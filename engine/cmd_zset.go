@@ -639,16 +639,20 @@ func clampRanks(start, stop, n int64) (int64, int64, bool) {
 // range is known to exceed the listpack's limit), so it is built the same
 // way here to end with the same encoding and the same -0 scores.
 func zrangeStore(db *DB, dst []byte, entries []zsetEntry, byRank bool) Reply {
+	// Only dst changes, not the source the row names.
 	if len(entries) == 0 {
-		db.del(dst)
+		if db.del(dst) {
+			db.touch(dst)
+		}
 		return zero
 	}
 	z := newZset()
-	z.big = byRank && len(entries) > zsetMaxListpackEntries
+	z.big.Store(byRank && len(entries) > zsetMaxListpackEntries)
 	for _, e := range entries {
 		z.set(bytesOf(e.member), e.score)
 	}
 	db.set(dst, value{obj: z})
+	db.touch(dst)
 	return int64(len(entries))
 }
 
@@ -763,6 +767,7 @@ func cmdZmpop(db *DB, args [][]byte) (Reply, error) {
 		return NullArray{}, nil
 	}
 	entries := zpop(db, key, z, max(count, 1), isMax)
+	db.touch(key) // the row names no keys
 	// Journal what happened to the key it chose, as Redis replicates it.
 	name := "ZPOPMIN"
 	if isMax {
@@ -915,7 +920,7 @@ func cmdZscan(db *DB, args [][]byte) (Reply, error) {
 // in a listpack, where a whole number within ±2^62 is an integer, or as
 // "%.17g" from a skip list.
 func (z *zset) scoreText(f float64) []byte {
-	if !z.big && f >= -(1<<62) && f <= 1<<62 && f == math.Trunc(f) {
+	if !z.big.Load() && f >= -(1<<62) && f <= 1<<62 && f == math.Trunc(f) {
 		return strconv.AppendInt(nil, int64(f), 10)
 	}
 	return formatScore(nil, f)

@@ -61,6 +61,9 @@ const (
 
 	recString = 0
 	recObject = 1
+	// Inline strings whose encoding their history decided (see strEnc)
+	// have tag recEnc plus their strEnc.
+	recEnc = 2
 
 	segSize   = 64 << 10
 	inlineMax = 64 // strings up to this many bytes live in the segments
@@ -87,7 +90,7 @@ func parse(rec []byte) (tag byte, key []byte, payload uint64, val []byte, n int)
 	key = rec[p : p+int(klen)]
 	p += int(klen)
 	x, p := uvarint(rec, p)
-	if tag == recString {
+	if tag != recObject {
 		val = rec[p : p+int(x) : p+int(x)]
 		p += int(x)
 	}
@@ -136,8 +139,12 @@ func (d *dict) valueAt(ref uint64) value {
 }
 
 func (d *dict) valueOf(tag byte, idx uint64, val []byte) value {
-	if tag == recString {
+	switch tag {
+	case recString:
 		return value{str: val}
+	case recObject:
+	default:
+		return value{str: val, enc: strEnc(tag - recEnc)}
 	}
 	if b, ok := d.objs[idx].([]byte); ok {
 		return value{str: b}
@@ -229,6 +236,9 @@ func (d *dict) write(key []byte, v value) uint64 {
 	tag := byte(recString)
 	if isInline(v) {
 		payload = uint64(len(v.str))
+		if v.enc != encAuto {
+			tag = recEnc + byte(v.enc)
+		}
 	} else {
 		tag = recObject
 		var idx uint32
@@ -244,7 +254,7 @@ func (d *dict) write(key []byte, v value) uint64 {
 		d.measure(idx)
 	}
 	size := 1 + uvarintLen(uint64(len(key))) + len(key) + uvarintLen(payload)
-	if tag == recString {
+	if tag != recObject {
 		size += len(v.str)
 	}
 	seg := d.room(size)
@@ -254,7 +264,7 @@ func (d *dict) write(key []byte, v value) uint64 {
 	b = binary.AppendUvarint(b, uint64(len(key)))
 	b = append(b, key...)
 	b = binary.AppendUvarint(b, payload)
-	if tag == recString {
+	if tag != recObject {
 		b = append(b, v.str...)
 	}
 	d.segs[seg] = b
@@ -498,7 +508,17 @@ func uvarintLen(x uint64) int {
 }
 
 // bytesOf views s as bytes without copying, for lookups only.
-func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+func bytesOf(s string) []byte {
+	if len(s) == 0 {
+		// An empty string may have no data pointer, and a nil slice is
+		// a null reply (Bulks): an empty member or field is not missing.
+		return noBytes
+	}
+	return unsafe.Slice(unsafe.StringData(s), len(s))
+}
+
+// noBytes is bytesOf("").
+var noBytes = []byte{}
 
 // prefetch touches the slots, then the records, that the first argument
 // of each command in cmds would find: the loads do not depend on one

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -192,4 +193,56 @@ func BenchmarkDict(b *testing.B) {
 			}
 		}
 	})
+}
+
+// Ensure that an empty member or field read back from a collection is an
+// empty bulk string, not nil (a null reply), as the differential tester
+// found for hash table sets and hashes.
+func TestBytesOf_EmptyIsNotNil(t *testing.T) {
+	if b := bytesOf(""); b == nil {
+		t.Fatal(`bytesOf("") is nil`)
+	}
+	e := New(Options{})
+	s := e.NewSession()
+	for _, cmd := range [][]string{
+		{"SADD", "s", "", "a"},
+		{"HSET", "h", "f", strings.Repeat("x", 100)},
+		{"HSET", "h", "", "v"},
+	} {
+		args := make([][]byte, len(cmd))
+		for i, a := range cmd {
+			args[i] = []byte(a)
+		}
+		if _, err := e.Exec(s, args); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, cmd := range []string{"SMEMBERS s", "SRANDMEMBER s 10", "SORT s ALPHA", "HKEYS h"} {
+		args := [][]byte{}
+		for _, w := range strings.Fields(cmd) {
+			args = append(args, []byte(w))
+		}
+		r, err := e.Exec(s, args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var elems [][]byte
+		switch r := r.(type) {
+		case Bulks:
+			elems = r
+		case Set:
+			for _, x := range r {
+				elems = append(elems, x.([]byte))
+			}
+		case []Reply:
+			for _, x := range r {
+				elems = append(elems, x.([]byte))
+			}
+		default:
+			t.Fatalf("%s: reply %T", cmd, r)
+		}
+		if slices.ContainsFunc(elems, func(b []byte) bool { return b == nil }) {
+			t.Errorf("%s: an empty member came out as nil: %q", cmd, elems)
+		}
+	}
 }

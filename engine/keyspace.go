@@ -21,6 +21,7 @@ func newKeyspace() *keyspace {
 type value struct {
 	str []byte
 	obj object
+	enc strEnc // how Redis encodes str when its history, not its bytes, decides
 }
 
 // object is a value kept out of line in the dict: a list, a hash, and

@@ -73,13 +73,6 @@ func parseLongDouble(b []byte) (*big.Float, bool) {
 	if len(b) == 0 || len(b) >= ldMaxChars || isCSpace(b[0]) {
 		return nil, false
 	}
-	// strtold sees a C string: it ends at the first NUL, and an empty
-	// one reads as zero with nothing left over.
-	if i := bytes.IndexByte(b, 0); i >= 0 {
-		if b = b[:i]; len(b) == 0 {
-			return new(big.Float), true
-		}
-	}
 	s, neg := b, false
 	if s[0] == '+' || s[0] == '-' {
 		neg = s[0] == '-'

@@ -254,3 +254,21 @@ func (v Value) Members(fn func(member []byte) error) error {
 	}
 	return nil
 }
+
+// each visits every member, each scoring 1, as the sorted set operations
+// (ZUNION, ZINTER, ZDIFF and their STORE forms) read a set.
+func (s *set) each(fn func(member string, score float64) bool) {
+	for i := range s.len() {
+		if !fn(str(s.at(i)), 1) {
+			return
+		}
+	}
+}
+
+// find returns 1, a set member's score in the sorted set operations.
+func (s *set) find(member string) (float64, bool) {
+	if s.has(bytesOf(member)) {
+		return 1, true
+	}
+	return 0, false
+}

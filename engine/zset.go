@@ -3,6 +3,7 @@ package engine
 import (
 	"math"
 	"math/rand/v2"
+	"sync/atomic"
 )
 
 // Redis keeps a small sorted set as a listpack and converts it, for good,
@@ -50,7 +51,10 @@ type zset struct {
 	level   int      // levels in use, at least 1
 	length  int      // nodes in the list; len(members) but while a node moves
 	members map[string]*zslNode
-	big     bool // Redis would keep it as a skip list: it outgrew the listpack limits
+	// big is set once Redis would keep the set as a skip list: it outgrew
+	// the listpack limits, or SORT converted it. SORT_RO converts under
+	// the read lock, hence the atomic.
+	big atomic.Bool
 }
 
 // newZset returns an empty sorted set, a listpack as far as Redis is
@@ -68,7 +72,7 @@ func (z *zset) kind() Kind { return KindZSet }
 func (z *zset) len() int { return len(z.members) }
 
 func (z *zset) encoding() string {
-	if z.big {
+	if z.big.Load() {
 		return "skiplist"
 	}
 	return "listpack"
@@ -79,7 +83,7 @@ func (z *zset) encoding() string {
 // never change.
 func (z *zset) clone() object {
 	c := newZset()
-	c.big = z.big
+	c.big.Store(z.big.Load())
 	var b zslBuilder
 	b.start(c)
 	for x := z.first(); x != nil; x = x.next() {
@@ -123,7 +127,13 @@ func (z *zset) score(member []byte) (float64, bool) {
 // Redis would keep as a listpack stores -0 as 0, and outgrows that form
 // when a member is added past the limits.
 func (z *zset) set(member []byte, score float64) bool {
-	if !z.big && score == 0 {
+	if _, ok := z.members[str(member)]; !ok && !z.big.Load() &&
+		(len(z.members)+1 > zsetMaxListpackEntries || len(member) > zsetMaxListpackValue) {
+		// Redis converts before it inserts a member that does not fit:
+		// that member's -0 is kept.
+		z.big.Store(true)
+	}
+	if !z.big.Load() && score == 0 {
 		score = 0 // a listpack keeps an integral score as an integer: -0 becomes 0
 	}
 	if x, ok := z.members[str(member)]; ok {
@@ -135,9 +145,6 @@ func (z *zset) set(member []byte, score float64) bool {
 	}
 	m := string(member)
 	z.members[m] = z.insert(score, m)
-	if !z.big && (len(z.members) > zsetMaxListpackEntries || len(m) > zsetMaxListpackValue) {
-		z.big = true
-	}
 	return true
 }
 
@@ -384,17 +391,17 @@ func zsetFrom(entries []zsetEntry) *zset {
 	z := newZset()
 	for _, e := range entries {
 		if len(e.member) > zsetMaxListpackValue {
-			z.big = true
+			z.big.Store(true)
 		}
 	}
 	if len(entries) > zsetMaxListpackEntries {
-		z.big = true
+		z.big.Store(true)
 	}
 	sortEntries(entries)
 	var b zslBuilder
 	b.start(z)
 	for _, e := range entries {
-		if !z.big && e.score == 0 {
+		if !z.big.Load() && e.score == 0 {
 			e.score = 0
 		}
 		b.add(e.member, e.score)

@@ -43,6 +43,8 @@ func zsetSource(db *DB, key []byte) (zinput, error) {
 	switch v.kind() {
 	case KindZSet:
 		return v.obj.(*zset), nil
+	case KindSet:
+		return v.obj.(*set), nil
 	}
 	return nil, ErrWrongType
 }

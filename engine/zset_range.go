@@ -384,7 +384,7 @@ func (z *zset) firstInLexRange(r *lexRange) *zslNode {
 	if !z.inLexRange(r) {
 		return nil
 	}
-	if !z.big {
+	if !z.big.Load() {
 		for x := z.first(); x != nil; x = x.next() {
 			if r.gteMin(x.member) {
 				if r.lteMax(x.member) {
@@ -413,7 +413,7 @@ func (z *zset) lastInLexRange(r *lexRange) *zslNode {
 	if !z.inLexRange(r) {
 		return nil
 	}
-	if !z.big {
+	if !z.big.Load() {
 		for x := z.tail; x != nil; x = x.prev {
 			if r.lteMax(x.member) {
 				if r.gteMin(x.member) {
@@ -454,7 +454,7 @@ func (z *zset) lexCount(r *lexRange) int {
 	if first == nil {
 		return 0
 	}
-	if !z.big {
+	if !z.big.Load() {
 		n := 0
 		for x := first; x != nil && r.lteMax(x.member); x = x.next() {
 			n++
@@ -487,7 +487,7 @@ func (z *zset) removeRange(r *scoreRange) int {
 func (z *zset) removeLexRange(r *lexRange) int {
 	var update [zslMaxLevel]*zslNode
 	in := func(n *zslNode) bool { return r.lteMax(n.member) }
-	if !z.big {
+	if !z.big.Load() {
 		first := z.firstInLexRange(r)
 		if first == nil {
 			return 0

@@ -59,7 +59,7 @@ func checkZset(t testing.TB, z *zset) {
 			}
 		}
 	}
-	if !z.big {
+	if !z.big.Load() {
 		if z.length > zsetMaxListpackEntries {
 			t.Fatalf("listpack with %d members", z.length)
 		}
@@ -228,12 +228,12 @@ func TestZset_FromEntries(t *testing.T) {
 		}
 		z := zsetFrom(slices.Clone(entries))
 		checkZset(t, z)
-		if z.len() != n || z.big != (n > zsetMaxListpackEntries) {
-			t.Errorf("n=%d: len %d, big %v", n, z.len(), z.big)
+		if z.len() != n || z.big.Load() != (n > zsetMaxListpackEntries) {
+			t.Errorf("n=%d: len %d, big %v", n, z.len(), z.big.Load())
 		}
 		c := z.clone().(*zset)
 		checkZset(t, c)
-		if !slices.Equal(entriesOf(c), entriesOf(z)) || c.big != z.big {
+		if !slices.Equal(entriesOf(c), entriesOf(z)) || c.big.Load() != z.big.Load() {
 			t.Errorf("n=%d: clone differs", n)
 		}
 		if n > 0 {

@@ -21,6 +21,12 @@ func init() {
 		name  string
 		lines []string
 	}{
+		// Found by the differential tester: EXPIRETIME rounds a time at
+		// the end of the range as Redis's unsigned division does.
+		{"expiretime-range-end", []string{
+			"RPUSH l a", "PEXPIREAT l 9223372036854775807", "EXPIRETIME l", "PEXPIRETIME l",
+			"PEXPIREAT l 9223372036854775300", "EXPIRETIME l", "PEXPIREAT l 9223372036854775000", "EXPIRETIME l",
+		}},
 		{"generic-rename", []string{
 			"SET a 1", "RENAMENX a a", "RENAMENX none a", "RENAMENX none none", "RENAME none none",
 			"SET b 2", "RENAMENX a b", "GET a", "RENAMENX a c", "GET c", "EXISTS a",

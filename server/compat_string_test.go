@@ -7,6 +7,17 @@ func init() {
 		name  string
 		lines []string
 	}{
+		// Found by the differential tester: Redis encodes a string by how
+		// it was made, not only by its bytes.
+		{"string-encoding-by-history", []string{
+			"APPEND ap 12", "OBJECT ENCODING ap", "OBJECT REFCOUNT ap", "APPEND ap 3", "OBJECT ENCODING ap", "OBJECT REFCOUNT ap",
+			"SETRANGE sr 0 42", "OBJECT ENCODING sr", "OBJECT REFCOUNT sr", "SET sr2 abc", "SETRANGE sr2 1 x", "OBJECT ENCODING sr2",
+			"SETBIT sb 1 1", "OBJECT ENCODING sb", "SET zero 0", "BITOP AND bo zero", "OBJECT ENCODING bo", "OBJECT REFCOUNT bo",
+			"BITFIELD bf INCRBY i8 0 1", "OBJECT ENCODING bf", "INCRBYFLOAT f 104", "OBJECT ENCODING f", "OBJECT REFCOUNT f",
+			"INCR sr", "OBJECT ENCODING sr", "OBJECT REFCOUNT sr", "SET c 5", "COPY c c2", "OBJECT ENCODING c2", "OBJECT REFCOUNT c2",
+			"COPY ap ap2", "OBJECT ENCODING ap2", "RENAME ap ap3", "OBJECT ENCODING ap3", "MOVE ap3 1", "SELECT 1",
+			"OBJECT ENCODING ap3", "SELECT 0", "SET ap3 123", "OBJECT ENCODING ap3",
+		}},
 		{"string-set-variants", []string{
 			"SETNX k v", "SETNX k v2", "GET k", "SETNX", "SETNX k", "LPUSH l a", "SETNX l v", "TYPE l",
 			"SETEX k 100 v3", "TTL k", "GET k", "SETEX k 0 v", "SETEX k -1 v", "SETEX k abc v", "SETEX k 1.5 v",

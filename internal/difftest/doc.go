@@ -45,6 +45,13 @@
 //		})
 //	}
 //
+// A command whose point is a sequence (MULTI ... EXEC, WATCH, SUBSCRIBE
+// ... UNSUBSCRIBE) has a Seq instead of Make: the driver sends its
+// commands one after the other, and Seq may ask for commands of other
+// families to put inside (only exactly compared ones inside MULTI, as
+// EXEC's reply holds their replies). A Rule may depend on the command's
+// arguments through For (SRANDMEMBER's count, SORT's options).
+//
 // Make returns the command's arguments; G offers keys, fields, values,
 // integers, floats and TTLs with their edge cases (empty, binary, huge,
 // negative, non-numeric, NaN and infinities). A generator should produce

@@ -11,10 +11,12 @@ type driver struct {
 	cmds  []Command
 	homes [][]string // the home keys of each command's family
 	total int
+	queue [][]string      // the rest of a sequence being sent
+	rules map[string]Rule // every family's rules, to tell exact commands
 }
 
 func newDriver(seed uint64, fams []*Family) *driver {
-	d := &driver{g: NewG(seed)}
+	d := &driver{g: NewG(seed), rules: map[string]Rule{}}
 	homes := homeKeys(families)
 	for _, f := range fams {
 		home := homes[f.Name]
@@ -24,17 +26,87 @@ func newDriver(seed uint64, fams []*Family) *driver {
 			d.total += c.Weight
 		}
 	}
+	for _, f := range families {
+		for name, rule := range f.Rules {
+			d.rules[name] = rule
+		}
+	}
+	for _, name := range []string{"TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME"} {
+		d.rules[name] = Rule{} // compared within the runner's slack
+	}
 	return d
 }
 
 // next returns the next command, never one the known list skips.
 func (d *driver) next() []string {
+	if len(d.queue) > 0 {
+		args := d.queue[0]
+		d.queue = d.queue[1:]
+		return args
+	}
 	for {
-		args := d.mutate(d.pick())
+		c := d.pick()
+		if c.Seq != nil {
+			d.queue = d.sequence(c)
+			if len(d.queue) > 0 {
+				return d.next()
+			}
+			continue
+		}
+		args := d.mutate(c)
 		if knownSkip(args) == "" {
 			return args
 		}
 	}
+}
+
+// pending reports whether a sequence is under way, which the run must
+// finish before it compares the datasets.
+func (d *driver) pending() bool { return len(d.queue) > 0 }
+
+// sequence makes the commands of a sequence, leaving out those the known
+// list skips, with the name of each sometimes in mixed case.
+func (d *driver) sequence(c Command) [][]string {
+	home := d.g.home
+	other := func(exact bool) []string {
+		for {
+			oc := d.pick()
+			if oc.Seq != nil || oc.Fixed {
+				continue
+			}
+			args := d.mutate(oc)
+			if knownSkip(args) != "" || knownInSeq(args) != "" || exact && d.hasRule(args) {
+				continue
+			}
+			d.g.home = home
+			return args
+		}
+	}
+	var out [][]string
+	for _, args := range c.Seq(d.g, other) {
+		if knownSkip(args) != "" {
+			continue
+		}
+		if d.g.Percent(3) {
+			args[0] = mixedCase(d.g, args[0])
+		}
+		out = append(out, args)
+	}
+	return out
+}
+
+// hasRule reports whether a family compares args's replies by a rule
+// rather than exactly.
+func (d *driver) hasRule(args []string) bool {
+	name := strings.ToUpper(args[0])
+	if _, ok := d.rules[name]; ok {
+		return true
+	}
+	if len(args) > 1 {
+		_, ok := d.rules[name+"|"+strings.ToUpper(args[1])]
+		return ok
+	}
+	return false
 }
 
 func (d *driver) pick() Command {

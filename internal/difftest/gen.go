@@ -40,6 +40,13 @@ type Command struct {
 	// case of its name: for commands whose mutated forms would leave
 	// the test (such as closing the connection).
 	Fixed bool
+	// Seq, when set instead of Make, returns a sequence of commands
+	// that the driver sends one after the other with nothing between
+	// them (MULTI ... EXEC, SUBSCRIBE ... UNSUBSCRIBE). other returns a
+	// command of another family, one whose replies compare exactly when
+	// exact is true (as inside MULTI, where EXEC's reply holds them all).
+	// Its commands keep their arity.
+	Seq func(g *G, other func(exact bool) []string) [][]string
 }
 
 var families []*Family

@@ -3,6 +3,7 @@ package difftest
 import (
 	"bytes"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/photondb/photon/resp"
@@ -18,6 +19,9 @@ type Rule struct {
 	// Same reports whether photon's and Redis's replies agree; probe is
 	// the reply to Probe (a zero Value without one).
 	Same func(photon, redis, probe resp.Value) bool
+	// For, when set, returns the rule for one command's arguments, for
+	// replies whose comparison depends on them (a count, an option).
+	For func(args []string) Rule
 }
 
 // Exact compares two replies exactly: kind, bytes (a double as sent),
@@ -164,6 +168,83 @@ func MapExcept(ignore ...string) Rule {
 		}
 		return true
 	}}
+}
+
+// RandomMembers is a rule for SRANDMEMBER and ZRANDMEMBER, whose
+// members Redis picks at random: without a count, the replies agree
+// when of the same kind (nil for no key); with a positive count that
+// the reply falls short of, the reply is the whole collection, compared
+// without order; otherwise only the number of members must agree.
+// group is 2 when WITHSCORES pairs a score with each member in a flat
+// array.
+func RandomMembers(group int) Rule {
+	return Rule{For: func(args []string) Rule {
+		if len(args) < 3 {
+			return KindOnly
+		}
+		count, err := strconv.ParseInt(args[2], 10, 64)
+		if err != nil {
+			return Rule{Same: exactRule}
+		}
+		withScores := len(args) > 3 && strings.EqualFold(args[3], "WITHSCORES")
+		return Rule{Same: func(p, r, _ resp.Value) bool {
+			if p.Kind == resp.Error || r.Kind == resp.Error || p.Kind != r.Kind || len(p.Elems) != len(r.Elems) {
+				return Exact(p, r)
+			}
+			n := len(r.Elems)
+			g := 1
+			if withScores && group == 2 && n > 0 && r.Elems[0].Kind != resp.Array {
+				g = 2
+			}
+			if count > 0 && int64(n/g) < count {
+				return sameUnordered(p, r, g)
+			}
+			return true
+		}}
+	}}
+}
+
+// ScanReply is a rule for SCAN, SSCAN and ZSCAN, whose cursors walk hash
+// tables that differ between the servers. A walk from cursor 0 that
+// ended (cursor 0 again) on both must have found the same elements,
+// without order; one that ended only on photon (which may answer a whole
+// small collection at once) must hold what Redis returned; otherwise,
+// and for a walk from another cursor, only the shape must agree. at is
+// the position of the cursor argument; group is 2 for ZSCAN's member,
+// score pairs.
+func ScanReply(at, group int) Rule {
+	return Rule{For: func(args []string) Rule {
+		if len(args) <= at || args[at] != "0" {
+			return Shape
+		}
+		return Rule{Same: func(p, r, _ resp.Value) bool { return sameScan(p, r, group) }}
+	}}
+}
+
+func sameScan(p, r resp.Value, group int) bool {
+	if p.Kind != resp.Array || r.Kind != resp.Array || len(p.Elems) != 2 || len(r.Elems) != 2 {
+		return Exact(p, r)
+	}
+	pc, rc := string(p.Elems[0].Str), string(r.Elems[0].Str)
+	switch {
+	case pc == "0" && rc == "0":
+		return sameUnordered(p.Elems[1], r.Elems[1], group)
+	case pc == "0":
+		if len(p.Elems[1].Elems)%group != 0 || len(r.Elems[1].Elems)%group != 0 {
+			return false
+		}
+		have := map[string]bool{}
+		for _, s := range groups(p.Elems[1].Elems, group) {
+			have[s] = true
+		}
+		for _, s := range groups(r.Elems[1].Elems, group) {
+			if !have[s] {
+				return false
+			}
+		}
+		return true
+	}
+	return sameShape(p, r, resp.Value{})
 }
 
 // ruleFor returns the rule for a command: the family rule for "NAME|SUB"

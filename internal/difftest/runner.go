@@ -112,11 +112,16 @@ func (r *Runner) setup() error {
 	}
 	r.rules["TTL"] = Approx(int64((slack + time.Second - 1) / time.Second))
 	r.rules["PTTL"] = Approx(slack.Milliseconds())
+	r.rules["EXPIRETIME"] = Approx(int64((slack + time.Second - 1) / time.Second))
+	r.rules["PEXPIRETIME"] = Approx(slack.Milliseconds())
 	return nil
 }
 
 func (r *Runner) step(args []string) step {
 	rule := ruleFor(r.rules, args)
+	if rule.For != nil {
+		rule = rule.For(args)
+	}
 	s := step{args: args, rule: rule}
 	if rule.Probe != nil {
 		s.probe = rule.Probe(args)
@@ -166,7 +171,7 @@ func (r *Runner) Run(seed uint64, n int) ([]*Failure, error) {
 	)
 	for {
 		var steps []step
-		for len(steps) < batch && made < n {
+		for len(steps) < batch && (made < n || d.pending()) {
 			steps = append(steps, r.step(d.next()))
 			made++
 		}
@@ -242,7 +247,7 @@ func signature(st step, res result, err error) string {
 }
 
 // containers are the commands whose first argument is a subcommand.
-var containers = map[string]bool{"CLIENT": true, "CONFIG": true, "COMMAND": true, "SLOWLOG": true, "OBJECT": true}
+var containers = map[string]bool{"CLIENT": true, "CONFIG": true, "COMMAND": true, "SLOWLOG": true, "OBJECT": true, "PUBSUB": true}
 
 // fail shrinks a sequence in which seq[target] differed (or, for an
 // error, that broke a connection: then any error counts) and describes
@@ -258,9 +263,12 @@ func (r *Runner) fail(seed uint64, at int, seq []step, target int, first any) *F
 		})
 	} else {
 		r.logf("difftest: command %d differs: %s; shrinking %d commands", at, FormatCommand(seq[target].args), len(seq))
+		// A shorter sequence must show the same difference, not another
+		// one at the same command (an EXEC whose MULTI went).
+		sig := signature(seq[target], first.(result), nil)
 		seq, target, f.Shrunk = r.shrink(seq, target, func(seq []step, target int) bool {
-			i, _, err := r.replay(seq)
-			return err == nil && i == target
+			i, res, err := r.replay(seq)
+			return err == nil && i == target && signature(seq[target], res, nil) == sig
 		})
 		// The replies of the minimal sequence, which are what its reader
 		// will see when replaying it.
@@ -315,8 +323,8 @@ func (r *Runner) replay(steps []step) (int, result, error) {
 
 // finalCheck returns the commands that compare the datasets: in every
 // database the generators use, the size, the keys, and each key's type,
-// TTL and whole value by every family's inspector; in the others, that
-// they are empty.
+// TTL, encoding and whole value by every family's inspector; in the
+// others, that they are empty.
 func (r *Runner) finalCheck() []step {
 	var cmds [][]string
 	for db := 0; db < 16; db++ {
@@ -326,7 +334,7 @@ func (r *Runner) finalCheck() []step {
 		}
 		cmds = append(cmds, []string{"KEYS", "*"})
 		for _, k := range Keys {
-			cmds = append(cmds, []string{"TYPE", k}, []string{"PTTL", k})
+			cmds = append(cmds, []string{"TYPE", k}, []string{"PTTL", k}, []string{"OBJECT", "ENCODING", k})
 			for _, f := range families {
 				if f.Inspect != nil {
 					cmds = append(cmds, f.Inspect(k))
@@ -349,6 +357,9 @@ type session struct {
 	// whole sends every batch as one pipeline, even the commands that
 	// the known list isolates, as cases of known.txt need.
 	whole bool
+	// multi is whether the connections are between MULTI and EXEC, as
+	// far as the commands sent tell: a probe sent then would be queued.
+	multi bool
 }
 
 // tally counts commands by name: how many ran, and how many of those
@@ -454,11 +465,19 @@ func (s *session) run(steps []step) (int, result, error) {
 func (s *session) pipeline(steps []step) (int, result, error) {
 	pcmds := make([][]string, len(steps))
 	var rcmds [][]string
+	probed := make([]bool, len(steps))
 	for i, st := range steps {
 		pcmds[i] = st.args
 		rcmds = append(rcmds, st.args)
-		if st.probe != nil {
+		if st.probe != nil && !s.multi {
 			rcmds = append(rcmds, st.probe)
+			probed[i] = true
+		}
+		switch {
+		case is(st.args, "MULTI") && len(st.args) == 1:
+			s.multi = true
+		case is(st.args, "EXEC") || is(st.args, "DISCARD") || is(st.args, "RESET"):
+			s.multi = false
 		}
 	}
 	var pv, rv []resp.Value
@@ -474,7 +493,7 @@ func (s *session) pipeline(steps []step) (int, result, error) {
 	for i, st := range steps {
 		res := result{photon: pv[i], redis: rv[j]}
 		j++
-		if st.probe != nil {
+		if probed[i] {
 			res.probe = rv[j]
 			j++
 		}
