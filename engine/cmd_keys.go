@@ -92,6 +92,7 @@ func cmdDel(db *DB, args [][]byte) (Reply, error) {
 	var n int64
 	for _, k := range args[1:] {
 		if db.del(k) {
+			db.notify(notifyGeneric, "del", k)
 			n++
 		}
 	}
