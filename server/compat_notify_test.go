@@ -25,6 +25,8 @@ func init() {
 		"CONFIG GET notify-keyspace-events",
 		"CONFIG SET notify-keyspace-events Eelx",
 		"CONFIG GET notify-keyspace-events",
+		"CONFIG SET notify-keyspace-events n",
+		"CONFIG GET notify-keyspace-events",
 		"CONFIG SET notify-keyspace-events KEq",
 		"CONFIG SET notify-keyspace-events a",
 		"CONFIG GET notify-keyspace-events",
