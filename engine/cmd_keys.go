@@ -94,6 +94,7 @@ func cmdDel(db *DB, args [][]byte) (Reply, error) {
 	for _, k := range args[1:] {
 		if db.del(k) {
 			db.touch(k) // only the keys deleted, not every key named
+			db.notify(notifyGeneric, "del", k)
 			n++
 		}
 	}

@@ -84,6 +84,8 @@ type Engine struct {
 	ready    []watchedKey              // keys written since blocked sessions were last served
 	ops      opsSampler                // instantaneous_ops_per_sec
 	mem      memory                    // accounting, maxmemory and eviction; see memory.go
+
+	notifyFlags atomic.Int32 // notify-keyspace-events as notify* bits; 0 when off, see notify.go
 }
 
 type stats struct {
@@ -154,6 +156,7 @@ func New(o Options) *Engine {
 	e.registerSlowlog()
 	e.registerPersistence()
 	e.registerMemory()
+	e.registerNotify()
 	e.lastSave.Store(e.started.Unix())
 	return e
 }
@@ -498,6 +501,9 @@ func (e *Engine) run(s *Session, cmd *Command, call uint16, flags Flag, args [][
 		}
 		if !s.touched && (e.watchers.n.Load() > 0 || len(e.blocked) > 0) {
 			e.touchKeys(s, cmd, args)
+		}
+		if e.notifyFlags.Load() != 0 {
+			e.notifyCommand(s, db, cmd, args, r)
 		}
 	}
 	s.touched = false

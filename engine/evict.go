@@ -276,6 +276,9 @@ func (e *Engine) evictOne(db *DB) bool {
 	ks.keys.delete(bytesOf(key))
 	delete(ks.expires, key)
 	m.evicted.Add(1)
+	if e.notifyFlags.Load() != 0 {
+		e.notifyKey(dbi, notifyEvicted, "evicted", bytesOf(key))
+	}
 	db.changed(1)
 	if e.journal != nil {
 		if err := e.journal.Append(dbi, [][]byte{[]byte("DEL"), []byte(key)}); err != nil {

@@ -120,6 +120,7 @@ func (db *DB) expire(key string) {
 	db.ks.keys.delete(bytesOf(key))
 	delete(db.ks.expires, key)
 	db.eng.stats.expired.Add(1)
+	db.notify(notifyExpired, "expired", bytesOf(key))
 }
 
 // getString returns key's string value; ok is false when key is missing.
@@ -250,6 +251,9 @@ func (e *Engine) expireSlice(i int) (deleted int, more bool) {
 				ks.keys.delete(bytesOf(k))
 				delete(ks.expires, k)
 				expired++
+				if e.notifyFlags.Load() != 0 {
+					e.notifyKey(i, notifyExpired, "expired", bytesOf(k))
+				}
 			}
 			sampled++
 			if sampled == expireSample {
