@@ -48,8 +48,10 @@ var (
 	errUnblocked       = &Error{Code: "UNBLOCKED", Msg: "client unblocked via CLIENT UNBLOCK"}
 )
 
-// blockedReply is what a blocking command answers when it must wait.
-type blockedReply struct{}
+// blockedReply is what a blocking command answers when it must wait: the
+// wait it registered, which Exec hands to waitBlocked (s.blk itself is
+// the lock's to read, and a push may already have cleared it).
+type blockedReply struct{ b *block }
 
 // block is a session's wait: what it runs again when a key is ready,
 // where it waits, until when, and how it ends.
@@ -102,7 +104,7 @@ func (db *DB) blockWait(args, keys [][]byte, timeout time.Duration, timedOut Rep
 	}
 	s.blk = b
 	e.nblocked.Add(1)
-	return blockedReply{}
+	return blockedReply{b}
 }
 
 // copyArgs copies args into one allocation.
@@ -184,8 +186,7 @@ func (e *Engine) serveBlocked() {
 // waitBlocked waits, without the lock, until s's blocked command is
 // served, times out, or is cancelled, and answers what the command
 // answers.
-func (e *Engine) waitBlocked(s *Session) (Reply, error) {
-	b := s.blk
+func (e *Engine) waitBlocked(s *Session, b *block) (Reply, error) {
 	stop := make(chan struct{})
 	closed := make(chan struct{})
 	watched := make(chan struct{})

@@ -338,8 +338,8 @@ func (e *Engine) Exec(s *Session, args [][]byte) (Reply, error) {
 		e.awaitSync() // under the lock: Exec serves one client, and need not share syncs
 	}
 	e.mu.Unlock()
-	if _, blocked := r.(blockedReply); blocked {
-		return e.waitBlocked(s)
+	if br, blocked := r.(blockedReply); blocked {
+		return e.waitBlocked(s, br.b)
 	}
 	return r, err
 }
@@ -423,7 +423,7 @@ func (e *Engine) ExecBatch(s *Session, cmds [][][]byte, out func(Reply, error)) 
 			replies[j], errs[j] = nil, nil
 		}
 		if blocked {
-			out(e.waitBlocked(s))
+			out(e.waitBlocked(s, replies[n].(blockedReply).b))
 			replies[n], errs[n] = nil, nil
 		}
 		s.batchReplies, s.batchErrs = replies, errs
