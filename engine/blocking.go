@@ -351,11 +351,7 @@ func endName(end listEnd) []byte {
 }
 
 func cmdBlmove(db *DB, args [][]byte) (Reply, error) {
-	from, err := parseListEnd(args[3])
-	if err != nil {
-		return nil, err
-	}
-	to, err := parseListEnd(args[4])
+	from, to, err := parseMoveEnds(args[3], args[4])
 	if err != nil {
 		return nil, err
 	}

@@ -464,15 +464,19 @@ func cmdLpos(db *DB, args [][]byte) (Reply, error) {
 }
 
 func cmdLmove(db *DB, args [][]byte) (Reply, error) {
-	from, err := parseListEnd(args[3])
-	if err != nil {
-		return nil, err
-	}
-	to, err := parseListEnd(args[4])
+	from, to, err := parseMoveEnds(args[3], args[4])
 	if err != nil {
 		return nil, err
 	}
 	return lmoveReply(lmoveCore(db, args[1], args[2], from, to))
+}
+
+// parseMoveEnds reads LMOVE's and BLMOVE's wherefrom and whereto.
+func parseMoveEnds(from, to []byte) (f, t listEnd, err error) {
+	if f, err = parseListEnd(from); err == nil {
+		t, err = parseListEnd(to)
+	}
+	return f, t, err
 }
 
 func cmdRpoplpush(db *DB, args [][]byte) (Reply, error) {
