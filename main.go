@@ -93,6 +93,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 				Flags:  termFlags,
 				Action: func(c *cli.Context) error { return runConnect(c, stdin, stdout, stderr) },
 			},
+			benchCommand(stdout, stderr),
 		},
 	}
 }
