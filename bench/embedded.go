@@ -142,13 +142,19 @@ func (t *table) stringRows(file SnapshotFile) error {
 	defer stop()
 	s := e.NewSession()
 	defer s.Close()
-	set := []byte("SET")
-	if err := t.each("SET", func(i int) error { return check(e.Exec(s, [][]byte{set, t.keys[i], t.vals[i]})) }); err != nil {
+	// Each row reuses one argument slice, as a connection reuses its
+	// read buffer, so that the loop allocates nothing of its own.
+	set := [][]byte{[]byte("SET"), nil, nil}
+	if err := t.each("SET", func(i int) error {
+		set[1], set[2] = t.keys[i], t.vals[i]
+		return check(e.Exec(s, set))
+	}); err != nil {
 		return err
 	}
-	get := []byte("GET")
+	get := [][]byte{[]byte("GET"), nil}
 	if err := t.each("GET", func(i int) error {
-		r, err := e.Exec(s, [][]byte{get, t.keys[i]})
+		get[1] = t.keys[i]
+		r, err := e.Exec(s, get)
 		if err == nil && r == nil {
 			err = fmt.Errorf("GET %s: the key is missing", t.keys[i])
 		}
@@ -192,14 +198,25 @@ func (t *table) collections() error {
 	defer stop()
 	s := e.NewSession()
 	defer s.Close()
-	incr, lpush, hset, list, hash := []byte("INCR"), []byte("LPUSH"), []byte("HSET"), []byte("mylist"), []byte("myhash")
-	if err := t.each("INCR", func(i int) error { return check(e.Exec(s, [][]byte{incr, t.keys[i]})) }); err != nil {
+	incr := [][]byte{[]byte("INCR"), nil}
+	if err := t.each("INCR", func(i int) error {
+		incr[1] = t.keys[i]
+		return check(e.Exec(s, incr))
+	}); err != nil {
 		return err
 	}
-	if err := t.each("LPUSH", func(i int) error { return check(e.Exec(s, [][]byte{lpush, list, t.vals[i]})) }); err != nil {
+	lpush := [][]byte{[]byte("LPUSH"), []byte("mylist"), nil}
+	if err := t.each("LPUSH", func(i int) error {
+		lpush[2] = t.vals[i]
+		return check(e.Exec(s, lpush))
+	}); err != nil {
 		return err
 	}
-	return t.each("HSET", func(i int) error { return check(e.Exec(s, [][]byte{hset, hash, t.keys[i], t.vals[i]})) })
+	hset := [][]byte{[]byte("HSET"), []byte("myhash"), nil, nil}
+	return t.each("HSET", func(i int) error {
+		hset[2], hset[3] = t.keys[i], t.vals[i]
+		return check(e.Exec(s, hset))
+	})
 }
 
 // check turns an engine reply and error into an error.

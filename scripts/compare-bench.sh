@@ -13,17 +13,17 @@
 #   N=100000 ROUNDS=1 scripts/compare-bench.sh   # a quick one
 #   TARGET=photon scripts/compare-bench.sh   # against photon serve instead
 #
-# Environment: N (requests a test, 1000000), R (keyspace, -r, 100000),
+# Environment: N (requests a test, 200000), R (keyspace, -r, 100000),
 # C (clients, 50), TESTS (the -t list), PIPELINES ("1 16"), ROUNDS (runs
 # of each test and pipeline, 2), TARGET (redis or photon). The server
 # runs without persistence and is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-N=${N:-1000000}
+N=${N:-200000}
 R=${R:-100000}
 C=${C:-50}
-TESTS=${TESTS:-ping_mbulk,set,get,incr,lpush,rpush,lpop,rpop,sadd,hset,zadd,lrange_100,lrange_600,mset}
+TESTS=${TESTS:-ping_mbulk,set,get,incr,lpush,lpop,sadd,hset,zadd,lrange_100,lrange_600,mset}
 PIPELINES=${PIPELINES:-"1 16"}
 ROUNDS=${ROUNDS:-2}
 TARGET=${TARGET:-redis}
