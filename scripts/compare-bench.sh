@@ -3,11 +3,12 @@
 # by side: the same flags, against the same redis-server, one after the
 # other, alternating which client goes first from test to test so that
 # drift on a shared machine falls on both. Prints a Markdown table of the
-# requests per second each client reports and their ratio, and, as a
-# check on both clients' arithmetic, the rate the server itself counted
-# (INFO's total_commands_processed over the client's wall time, which
-# includes connecting and, for the LRANGE tests, the LPUSH that fills
-# the list first).
+# requests per second each client reports and their ratio; as a check on
+# both clients' arithmetic, the rate the server itself counted (INFO's
+# total_commands_processed over the client's wall time, which includes
+# connecting and, for the LRANGE tests, the LPUSH that fills the list
+# first); and the CPU time each client spent per request, which is what
+# decides, on a small machine, whether the client holds the server back.
 #
 #   scripts/compare-bench.sh                 # the full run (a few minutes)
 #   N=100000 ROUNDS=1 scripts/compare-bench.sh   # a quick one
@@ -69,28 +70,32 @@ served() { redis-cli -p "$port" info stats | tr -d '\r' | awk -F: '/^total_comma
 now() { date +%s.%N; }
 
 # run runs client $1 ("redis" or "photon") for test $2 at pipeline $3,
-# leaving its CSV rows (no header) in $out and the server-side rate in
-# $server_rps.
+# leaving its CSV rows (no header) in $out, the server-side rate in
+# $server_rps, and the client's CPU time (user + system) per request, in
+# microseconds, in $cpu_us.
 run() {
-	local before after t0 t1
+	local before after t0 t1 rows
 	before=$(served)
 	t0=$(now)
+	TIMEFORMAT='%U %S'
 	if [ "$1" = redis ]; then
-		out=$(redis-benchmark -p "$port" -t "$2" -n "$N" -r "$R" -c "$C" -P "$3" --csv 2>&1) || true
+		{ time out=$(redis-benchmark -p "$port" -t "$2" -n "$N" -r "$R" -c "$C" -P "$3" --csv 2>&1) || true; } 2>"$work/time"
 	else
-		out=$("$work/photon" bench -p "$port" -t "$2" -n "$N" -r "$R" -c "$C" -P "$3" --csv 2>&1) || true
+		{ time out=$("$work/photon" bench -p "$port" -t "$2" -n "$N" -r "$R" -c "$C" -P "$3" --csv 2>&1) || true; } 2>"$work/time"
 	fi
 	t1=$(now)
 	after=$(served)
+	rows=$(echo "$out" | grep -c '^"[A-Z]' || true)
 	out=$(echo "$out" | grep -v '^"test"' | grep -v 'needed to benchmark' || true)
 	server_rps=$(awk -v a="$before" -v b="$after" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.0f", (b - a - 1) / (t1 - t0) }')
+	cpu_us=$(awk -v n="$N" -v rows="$rows" '{ if (rows > 0) printf "%.2f", ($1 + $2) * 1e6 / (n * rows) }' "$work/time")
 }
 
 # field prints CSV column $2 of the row in $1.
 field() { echo "$1" | tr -d '"' | cut -d, -f"$2"; }
 
-echo "| test | pipeline | round | redis-benchmark ops/s | photon bench ops/s | photon/redis-benchmark | server-side ops/s (redis-benchmark / photon bench) | p50 ms (redis-benchmark / photon bench) |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+echo "| test | pipeline | round | redis-benchmark ops/s | photon bench ops/s | photon/redis-benchmark | server-side ops/s (redis-benchmark / photon bench) | client CPU µs/request (redis-benchmark / photon bench) | p50 ms (redis-benchmark / photon bench) |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |"
 i=0
 failed=0
 ratios=()
@@ -99,15 +104,15 @@ for p in $PIPELINES; do
 	for t in ${TESTS//,/ }; do
 		for round in $(seq "$ROUNDS"); do
 			if ((i % 2 == 0)); then
-				run redis "$t" "$p"; rb=$out; rb_srv=$server_rps
-				run photon "$t" "$p"; ph=$out; ph_srv=$server_rps
+				run redis "$t" "$p"; rb=$out; rb_srv=$server_rps; rb_cpu=$cpu_us
+				run photon "$t" "$p"; ph=$out; ph_srv=$server_rps; ph_cpu=$cpu_us
 			else
-				run photon "$t" "$p"; ph=$out; ph_srv=$server_rps
-				run redis "$t" "$p"; rb=$out; rb_srv=$server_rps
+				run photon "$t" "$p"; ph=$out; ph_srv=$server_rps; ph_cpu=$cpu_us
+				run redis "$t" "$p"; rb=$out; rb_srv=$server_rps; rb_cpu=$cpu_us
 			fi
 			i=$((i + 1))
 			if [ -z "$rb" ] || [ -z "$ph" ] || [ "$(echo "$rb" | wc -l)" != 1 ] || [ "$(echo "$ph" | wc -l)" != 1 ]; then
-				echo "| $t | $p | $round | ${rb:-failed} | ${ph:-failed} | | | |"
+				echo "| $t | $p | $round | ${rb:-failed} | ${ph:-failed} | | | | |"
 				failed=1
 				continue
 			fi
@@ -116,9 +121,9 @@ for p in $PIPELINES; do
 			pr=$(field "$ph" 2)
 			ratio=$(awk -v a="$pr" -v b="$rr" 'BEGIN { if (b > 0) printf "%.2f", a / b }')
 			ratios+=("$ratio")
-			printf '| %s | %s | %s | %.0f | %.0f | %s | %s / %s | %s / %s |\n' \
+			printf '| %s | %s | %s | %.0f | %.0f | %s | %s / %s | %s / %s | %s / %s |\n' \
 				"$(field "$rb" 1)" "$p" "$round" "$rr" "$pr" "$ratio" "$rb_srv" "$ph_srv" \
-				"$(field "$rb" 5)" "$(field "$ph" 5)"
+				"$rb_cpu" "$ph_cpu" "$(field "$rb" 5)" "$(field "$ph" 5)"
 		done
 	done
 done
