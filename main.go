@@ -96,6 +96,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 				Flags:    connectFlags(),
 				Action:   func(c *cli.Context) error { return runConnect(c, stdin, stdout, stderr) },
 			},
+			benchCommand(stdout, stderr),
 		},
 	}
 }
