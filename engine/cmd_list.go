@@ -196,13 +196,15 @@ func cmdLlen(db *DB, args [][]byte) (Reply, error) {
 	return int64(l.len()), nil
 }
 
+// cmdLindex answers LINDEX. As Redis does, it looks the key up before it
+// reads the index: a missing key answers nil whatever the index.
 func cmdLindex(db *DB, args [][]byte) (Reply, error) {
-	i, err := intArg(args[2])
-	if err != nil {
-		return nil, err
-	}
 	l, ok, err := db.getList(args[1])
 	if err != nil || !ok {
+		return nil, err
+	}
+	i, err := intArg(args[2])
+	if err != nil {
 		return nil, err
 	}
 	i, ok = listIndex(i, l.len())

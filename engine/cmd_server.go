@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -74,10 +75,12 @@ func cmdQuit(db *DB, args [][]byte) (Reply, error) {
 
 func cmdSelect(db *DB, args [][]byte) (Reply, error) {
 	n, ok := parseInt(args[1])
-	if !ok {
+	switch {
+	case !ok:
 		return nil, ErrNotInteger
-	}
-	if n < 0 || n >= int64(len(db.eng.dbs)) {
+	case n < math.MinInt32 || n > math.MaxInt32:
+		return nil, errIntRange
+	case n < 0 || n >= int64(len(db.eng.dbs)):
 		return nil, ErrDBIndex
 	}
 	db.sess.db = int(n)

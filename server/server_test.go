@@ -384,7 +384,7 @@ var compatScripts = []struct {
 		"LPUSH tasks task1 task2", "RPUSH tasks task3", "LRANGE tasks 0 -1", "LRANGE tasks -2 -1",
 		"LRANGE tasks -100 100", "LRANGE tasks 2 1", "LRANGE tasks 5 10", "LRANGE tasks -1 -2", "LRANGE none 0 -1",
 		"LRANGE tasks a 1", "LRANGE tasks 0 b", "LLEN tasks", "LLEN none", "LINDEX tasks 0", "LINDEX tasks -1", "LINDEX tasks 3",
-		"LINDEX tasks -4", "LINDEX tasks x", "LINDEX none 0", "LPOP tasks", "RPOP tasks", "LPOP tasks 5", "EXISTS tasks",
+		"LINDEX tasks -4", "LINDEX tasks x", "LINDEX none 0", "LINDEX none abc", "LPOP tasks", "RPOP tasks", "LPOP tasks 5", "EXISTS tasks",
 		"LPOP tasks", "LPOP tasks 2", "RPOP tasks 0", "RPUSH l a b c", "LPOP l 0", "LPOP l -1", "LPOP l x", "LPOP l 1 2",
 		"RPOP l 2", "RPOP l 1", "SET s v", "LPUSH s a", "RPUSH s a", "LLEN s", "LRANGE s 0 1", "LPOP s", "LINDEX s 0",
 		"RPUSH big 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18", "LPUSH big 0 -1 -2", "LRANGE big 0 -1", "LRANGE big 3 7",
@@ -401,7 +401,7 @@ var compatScripts = []struct {
 	}},
 	{"server", []string{
 		"PING", "PING hi", "ECHO x", "ECHO", "DBSIZE", "SET k v", "DBSIZE", "SELECT 1", "DBSIZE", "GET k", "SET k other",
-		"SELECT 16", "SELECT -1", "SELECT x", "SELECT 0", "GET k", "FLUSHDB", "DBSIZE", "SELECT 1", "GET k",
+		"SELECT 16", "SELECT -1", "SELECT x", "SELECT 9999999999", "SELECT -2147483649", "SELECT 2147483647", "SELECT 0", "GET k", "FLUSHDB", "DBSIZE", "SELECT 1", "GET k",
 		"FLUSHDB ASYNC", "FLUSHDB SYNC", "FLUSHDB x", "FLUSHALL a b", "FLUSHALL", "SELECT 0",
 		"COMMAND FOO", "COMMAND INFO nosuchcmd", "HELLO 4", "HELLO x", "HELLO 2 FOO",
 	}},

@@ -24,12 +24,6 @@ type knownDiff struct {
 
 // knownDiffs are the open differences.
 var knownDiffs = []knownDiff{
-	{ID: "select-out-of-int-range", Skip: func(a []string) bool {
-		return is(a, "SELECT") && len(a) == 2 && !fitsInt32(a[1])
-	}},
-	{ID: "lindex-bad-index-missing-key", Skip: func(a []string) bool {
-		return is(a, "LINDEX") && len(a) == 3 && !isInt64(a[2])
-	}},
 	{ID: "help-texts", Skip: func(a []string) bool {
 		return len(a) >= 2 && containers[strings.ToUpper(a[0])] && strings.EqualFold(a[1], "HELP")
 	}},
