@@ -321,6 +321,7 @@ func (db *DB) remove(key []byte) {
 // store puts v at key with the absolute expiry at (-1: none), without
 // counting a change.
 func (db *DB) store(key []byte, v value, at int64) {
+	db.notifyNew(key)
 	db.ks.keys.put(key, v)
 	if at != -1 {
 		db.ks.expires[string(key)] = at

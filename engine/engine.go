@@ -213,6 +213,7 @@ type Session struct {
 	redacted []int        // arguments of the running command that MONITOR and SLOWLOG show as "(redacted)"
 	props    [][][]byte   // what the running command journals instead of itself; see DB.propagate
 	touched  bool         // the running command marked its changed keys itself; see DB.touch
+	newKeys  []newKey     // keys the running command created, for "new" notifications
 	tx       tx           // MULTI and WATCH
 	blk      *block       // the blocking command waiting; nil when none
 	serving  bool         // its command runs again because a key it waits on is ready
@@ -507,6 +508,9 @@ func (e *Engine) run(s *Session, cmd *Command, call uint16, flags Flag, args [][
 		}
 	}
 	s.touched = false
+	if len(s.newKeys) > 0 { // created by a command that then failed
+		s.newKeys = s.newKeys[:0]
+	}
 	if len(e.ready) > 0 && !s.serving && !s.tx.inExec {
 		e.serveBlocked()
 	}

@@ -111,6 +111,9 @@ func (db *DB) lookupRead(key []byte) (value, bool) {
 		db.sess.counters.hits.Add(1)
 	} else {
 		db.sess.counters.misses.Add(1)
+		if db.eng.notifyFlags.Load()&notifyKeyMiss != 0 {
+			db.eng.notifyKey(db.sess.db, notifyKeyMiss, "keymiss", key)
+		}
 	}
 	return v, ok
 }
@@ -137,6 +140,7 @@ func (db *DB) getString(key []byte) (b []byte, ok bool, err error) {
 
 // set stores v at key, dropping any TTL, and counts one change.
 func (db *DB) set(key []byte, v value) {
+	db.notifyNew(key)
 	db.ks.keys.put(key, v)
 	if len(db.ks.expires) > 0 {
 		delete(db.ks.expires, str(key))
@@ -147,6 +151,7 @@ func (db *DB) set(key []byte, v value) {
 // create stores a new collection at key without counting a change; the
 // caller counts the elements it adds.
 func (db *DB) create(key []byte, v value) {
+	db.notifyNew(key)
 	db.ks.keys.put(key, v)
 	if len(db.ks.expires) > 0 {
 		delete(db.ks.expires, str(key))

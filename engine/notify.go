@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"slices"
 	"strings"
 )
 
@@ -31,9 +32,9 @@ const (
 	notifyExpired              // x: a key's TTL ran out
 	notifyEvicted              // e: maxmemory evicted a key
 	notifyStream               // t
-	notifyKeyMiss              // m: a read found no key (not emitted by PhotonDB)
+	notifyKeyMiss              // m: a read found no key
 	notifyModule               // d
-	notifyNew                  // n: a new key (not emitted by PhotonDB)
+	notifyNew                  // n: a new key
 
 	// notifyAll is what "A" stands for: every class but m and n.
 	notifyAll = notifyGeneric | notifyString | notifyList | notifySet | notifyHash |
@@ -118,7 +119,7 @@ func (e *Engine) registerNotify() {
 
 // notifyKey announces event on key in database dbi when the configuration
 // asks for events of class, as Redis's notifyKeyspaceEvent. The caller
-// holds the write lock.
+// holds the lock; only key misses come under the read lock.
 func (e *Engine) notifyKey(dbi int, class int32, event string, key []byte) {
 	f := e.notifyFlags.Load()
 	if f&class == 0 {
@@ -151,6 +152,24 @@ func (db *DB) notify(class int32, event string, key []byte) {
 	}
 }
 
+// notifyNew announces a key about to be added, as Redis's dbAdd does
+// with "new" (class n), when nothing is stored at key yet.
+// Redis announces it inside the command, just before the command's own
+// event on that key; PhotonDB announces a command's events once it ran,
+// so the key waits in the session until then (see notifier.emit).
+func (db *DB) notifyNew(key []byte) {
+	if db.eng.notifyFlags.Load()&notifyNew != 0 && !db.ks.exists(string(key)) {
+		i := slices.Index(db.eng.dbs, db.ks) // a command may write another database (MOVE, COPY … DB)
+		db.sess.newKeys = append(db.sess.newKeys, newKey{i, string(key)})
+	}
+}
+
+// newKey is a key a command created, in database db.
+type newKey struct {
+	db  int
+	key string
+}
+
 // notifier is what a notifyRule announces through: the command's database.
 type notifier struct {
 	e   *Engine
@@ -158,8 +177,16 @@ type notifier struct {
 	dbi int
 }
 
-// emit announces event on key.
+// emit announces event on key, after "new" if the command created it.
 func (n notifier) emit(class int32, event string, key []byte) {
+	s := n.db.sess
+	for i, k := range s.newKeys {
+		if k.key == string(key) && k.db == n.dbi {
+			n.e.notifyKey(n.dbi, notifyNew, "new", key)
+			s.newKeys = append(s.newKeys[:i], s.newKeys[i+1:]...)
+			break
+		}
+	}
 	n.e.notifyKey(n.dbi, class, event, key)
 }
 
@@ -192,11 +219,25 @@ type notifyRule func(n notifier, args [][]byte, r Reply)
 // notifyCommand announces the events of a write that changed data; run
 // calls it only while notifications are on.
 func (e *Engine) notifyCommand(s *Session, dbi int, cmd *Command, args [][]byte, r Reply) {
-	rule := notifyRules[cmd.Name]
-	if rule == nil {
-		return
+	n := notifier{e: e, db: &s.call, dbi: dbi}
+	switch cmd.Name {
+	case "RENAME", "RENAMENX", "MOVE", "COPY":
+		n.flushNew() // Redis adds the new key before it announces anything
 	}
-	rule(notifier{e: e, db: &s.call, dbi: dbi}, args, r)
+	if rule := notifyRules[cmd.Name]; rule != nil {
+		rule(n, args, r)
+	}
+	n.flushNew() // created keys no event named
+}
+
+// flushNew announces "new" for every key the command created that no
+// event has announced yet.
+func (n notifier) flushNew() {
+	s := n.db.sess
+	for _, k := range s.newKeys {
+		n.e.notifyKey(k.db, notifyNew, "new", []byte(k.key))
+	}
+	s.newKeys = s.newKeys[:0]
 }
 
 // onKey is a rule announcing event on the first key.

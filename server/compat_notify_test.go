@@ -74,8 +74,14 @@ var notifyScript = []string{
 func TestServer_NotifyMatchesRedis(t *testing.T) {
 	real := redistest.Start(t, "")
 	_, addr := startPhoton(t, engine.Options{})
-	got := notifyMessages(t, addr)
-	want := notifyMessages(t, real.Addr)
+	for _, flags := range []string{"KEA", "KEAn"} { // A leaves out new-key events
+		t.Run(flags, func(t *testing.T) { compareNotifications(t, addr, real.Addr, flags) })
+	}
+}
+
+func compareNotifications(t *testing.T, addr, redisAddr, flags string) {
+	got := notifyMessages(t, addr, flags)
+	want := notifyMessages(t, redisAddr, flags)
 	if len(want) < 100 {
 		t.Fatalf("redis-server sent only %d notifications: %v", len(want), want)
 	}
@@ -94,14 +100,14 @@ func TestServer_NotifyMatchesRedis(t *testing.T) {
 	}
 }
 
-// notifyMessages runs notifyScript on the server at addr with every
-// notification on and returns what a pattern subscriber received, each as
+// notifyMessages runs notifyScript on the server at addr with the
+// notifications flags asks for and returns what a pattern subscriber received, each as
 // "channel message".
-func notifyMessages(t *testing.T, addr string) []string {
+func notifyMessages(t *testing.T, addr, flags string) []string {
 	t.Helper()
 	cmd, sub := dial(t, addr), dial(t, addr)
 	cmd.do("FLUSHALL")
-	if r := cmd.do("CONFIG", "SET", "notify-keyspace-events", "KEA"); r != "+OK" {
+	if r := cmd.do("CONFIG", "SET", "notify-keyspace-events", flags); r != "+OK" {
 		t.Fatalf("CONFIG SET notify-keyspace-events: %s", r)
 	}
 	defer cmd.do("CONFIG", "SET", "notify-keyspace-events", "")
