@@ -1,13 +1,13 @@
 // Command zipfhit measures a server's cache hit ratio under a
 // Zipf-distributed cache-aside workload. It sets maxmemory,
 // maxmemory-policy and maxmemory-samples with CONFIG SET, empties the
-// server with FLUSHALL and resets its statistics with CONFIG RESETSTAT, then runs a fixed sequence of keys drawn from
-// math/rand's Zipf distribution: GET the key, and on a miss SET it with a
-// value of -value bytes. The seed is fixed, so two servers see the same
-// sequence. It prints the hit ratio (hits over GETs) after the warm-up,
-// the keys held at the end, and the evictions INFO reports.
-// scripts/compare-hitratio.sh runs it against photon serve and a real
-// redis-server side by side.
+// server with FLUSHALL, resets its statistics with CONFIG RESETSTAT, then
+// runs a fixed sequence of keys drawn from math/rand's Zipf distribution:
+// GET the key, and on a miss SET it with a value of -value bytes. The
+// seed is fixed, so two servers see the same sequence. It prints the hit
+// ratio (hits over GETs) after the warm-up, the keys held at the end, and
+// the evictions INFO reports. scripts/compare-hitratio.sh runs it against
+// photon serve and a real redis-server side by side.
 //
 //	go run ./scripts/zipfhit -addr 127.0.0.1:6379 -policy allkeys-lru
 package main
