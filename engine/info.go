@@ -228,6 +228,8 @@ func (e *Engine) resetStats() {
 	st := &e.stats
 	st.expired.Store(0)
 	st.connections.Store(0)
+	st.rejected.Store(0)
+	e.mem.evicted.Store(0)
 	e.ops.reset()
 	st.mu.Lock()
 	defer st.mu.Unlock()

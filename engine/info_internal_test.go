@@ -45,3 +45,21 @@ func TestSampleOps(t *testing.T) {
 		t.Errorf("perSecond after 50 commands = %d", got)
 	}
 }
+
+// Ensure that CONFIG RESETSTAT zeroes evicted_keys and
+// rejected_connections, as Redis's resetServerStats does.
+func TestResetStats_EvictedAndRejected(t *testing.T) {
+	e := New(Options{})
+	e.mem.evicted.Store(7)
+	e.stats.rejected.Store(3)
+	s := e.NewSession()
+	if _, err := e.Exec(s, [][]byte{[]byte("CONFIG"), []byte("RESETSTAT")}); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.mem.evicted.Load(); got != 0 {
+		t.Errorf("evicted_keys after RESETSTAT = %d, want 0", got)
+	}
+	if got := e.stats.rejected.Load(); got != 0 {
+		t.Errorf("rejected_connections after RESETSTAT = %d, want 0", got)
+	}
+}
