@@ -94,17 +94,14 @@ func setOf(v value, ok bool) (*set, error) {
 
 // setsAt returns the sets at keys, nil standing for a missing key (an
 // empty set). Like Redis 7.0 it checks every key before any work, so a
-// key of another type is an error even after a missing one.
-func (db *DB) setsAt(keys [][]byte, write bool) ([]*set, error) {
+// key of another type is an error even after a missing one. It reads
+// them as Redis 7.0 does for the STORE forms too: a missing source
+// counts as a keyspace miss and announces a key-miss event.
+func (db *DB) setsAt(keys [][]byte) ([]*set, error) {
 	sets := make([]*set, len(keys))
 	for i, k := range keys {
 		var err error
-		if write {
-			sets[i], err = db.writableSet(k)
-		} else {
-			sets[i], err = db.getSet(k)
-		}
-		if err != nil {
+		if sets[i], err = db.getSet(k); err != nil {
 			return nil, err
 		}
 	}
@@ -383,7 +380,7 @@ func (s *set) sample(n int) [][]byte {
 }
 
 func cmdSinter(db *DB, args [][]byte) (Reply, error) {
-	sets, err := db.setsAt(args[1:], false)
+	sets, err := db.setsAt(args[1:])
 	if err != nil {
 		return nil, err
 	}
@@ -391,7 +388,7 @@ func cmdSinter(db *DB, args [][]byte) (Reply, error) {
 }
 
 func cmdSinterstore(db *DB, args [][]byte) (Reply, error) {
-	sets, err := db.setsAt(args[2:], true)
+	sets, err := db.setsAt(args[2:])
 	if err != nil {
 		return nil, err
 	}
@@ -420,7 +417,7 @@ func cmdSintercard(db *DB, args [][]byte) (Reply, error) {
 			return nil, errSetLimit
 		}
 	}
-	sets, err := db.setsAt(args[2:2+numkeys], false)
+	sets, err := db.setsAt(args[2:2+numkeys])
 	if err != nil {
 		return nil, err
 	}
@@ -428,7 +425,7 @@ func cmdSintercard(db *DB, args [][]byte) (Reply, error) {
 }
 
 func cmdSunion(db *DB, args [][]byte) (Reply, error) {
-	sets, err := db.setsAt(args[1:], false)
+	sets, err := db.setsAt(args[1:])
 	if err != nil {
 		return nil, err
 	}
@@ -436,7 +433,7 @@ func cmdSunion(db *DB, args [][]byte) (Reply, error) {
 }
 
 func cmdSunionstore(db *DB, args [][]byte) (Reply, error) {
-	sets, err := db.setsAt(args[2:], true)
+	sets, err := db.setsAt(args[2:])
 	if err != nil {
 		return nil, err
 	}
@@ -444,7 +441,7 @@ func cmdSunionstore(db *DB, args [][]byte) (Reply, error) {
 }
 
 func cmdSdiff(db *DB, args [][]byte) (Reply, error) {
-	sets, err := db.setsAt(args[1:], false)
+	sets, err := db.setsAt(args[1:])
 	if err != nil {
 		return nil, err
 	}
@@ -452,7 +449,7 @@ func cmdSdiff(db *DB, args [][]byte) (Reply, error) {
 }
 
 func cmdSdiffstore(db *DB, args [][]byte) (Reply, error) {
-	sets, err := db.setsAt(args[2:], true)
+	sets, err := db.setsAt(args[2:])
 	if err != nil {
 		return nil, err
 	}

@@ -74,7 +74,7 @@ var notifyScript = []string{
 func TestServer_NotifyMatchesRedis(t *testing.T) {
 	real := redistest.Start(t, "")
 	_, addr := startPhoton(t, engine.Options{})
-	for _, flags := range []string{"KEA", "KEAn"} { // A leaves out new-key events
+	for _, flags := range []string{"KEA", "KEAn", "KEAnm"} { // A leaves out new-key and key-miss events
 		t.Run(flags, func(t *testing.T) { compareNotifications(t, addr, real.Addr, flags) })
 	}
 }
