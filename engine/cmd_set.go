@@ -417,7 +417,7 @@ func cmdSintercard(db *DB, args [][]byte) (Reply, error) {
 			return nil, errSetLimit
 		}
 	}
-	sets, err := db.setsAt(args[2:2+numkeys])
+	sets, err := db.setsAt(args[2 : 2+numkeys])
 	if err != nil {
 		return nil, err
 	}
