@@ -1,10 +1,8 @@
 package difftest_test
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -163,28 +161,9 @@ func startPhoton(t *testing.T) string {
 		}
 	})
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	if !waitPong(addr, 20*time.Second) {
+	if !redistest.WaitReady(addr, 20*time.Second) {
 		log, _ := os.ReadFile(logPath)
 		t.Fatalf("photon serve did not start; its log:\n%s", log)
 	}
 	return addr
-}
-
-// waitPong polls addr with PING until it answers PONG.
-func waitPong(addr string, limit time.Duration) bool {
-	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.SetDeadline(time.Now().Add(time.Second))
-			fmt.Fprint(c, "PING\r\n")
-			line, _ := bufio.NewReader(c).ReadString('\n')
-			c.Close()
-			if strings.HasPrefix(line, "+PONG") {
-				return true
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return false
 }

@@ -68,7 +68,7 @@ func Start(t testing.TB, dir string, extra ...string) *Server {
 			t.Fatalf("start redis-server: %v", err)
 		}
 		s := &Server{Addr: "127.0.0.1:" + strconv.Itoa(port), Dir: dir, cmd: cmd}
-		if s.waitReady(20 * time.Second) {
+		if WaitReady(s.Addr, 20*time.Second) {
 			t.Cleanup(s.Stop)
 			return s
 		}
@@ -79,12 +79,13 @@ func Start(t testing.TB, dir string, extra ...string) *Server {
 	return nil
 }
 
-// waitReady polls with PING until the server answers PONG and has loaded
-// its data (a loading server answers -LOADING).
-func (s *Server) waitReady(limit time.Duration) bool {
+// WaitReady polls the server at addr (a redis-server, or photon serve)
+// with PING until it answers PONG, so it has also loaded its data (a
+// loading server answers -LOADING), or until limit passes.
+func WaitReady(addr string, limit time.Duration) bool {
 	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
-		c, err := net.DialTimeout("tcp", s.Addr, time.Second)
+		c, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
 			c.SetDeadline(time.Now().Add(time.Second))
 			fmt.Fprint(c, "PING\r\n")
