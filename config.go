@@ -57,6 +57,7 @@ type settings struct {
 	aofRewriteMin    int64 // auto-aof-rewrite-min-size
 	aofLoadTruncated bool
 	aofPreamble      bool // aof-use-rdb-preamble
+	skipUnsupported  bool // start without the keys of a Redis file photon has no type for
 
 	// engineLines are directives the engine registers itself
 	// (requirepass, slowlog-*), applied once the engine exists.
@@ -126,6 +127,9 @@ type directive struct {
 	// setting cannot change at run time. When it fails, the old value
 	// stays.
 	live func(s *settings, r *running) error
+	// own marks photon's own directives, which Redis lacks: they are
+	// read at start only, and CONFIG GET and SET do not know them.
+	own bool
 }
 
 // running is what CONFIG SET changes in a running server.
@@ -442,6 +446,13 @@ var directives = []directive{
 		get:   func(s *settings) string { return yesNo(s.aofPreamble) },
 		live:  func(s *settings, r *running) error { r.aof.SetPreamble(s.aofPreamble); return nil },
 	},
+	{
+		name: "skip-unsupported", own: true,
+		usage: "yes: start from a Redis file holding keys photon has no type for (streams, modules, hashes with " +
+			"field expiry, function libraries) without them, logging each; no: refuse to start, naming the first",
+		set: boolSetter(func(s *settings, v bool) { s.skipUnsupported = v }),
+		get: func(s *settings) string { return yesNo(s.skipUnsupported) },
+	},
 }
 
 func lookupDirective(name string) *directive {
@@ -646,6 +657,9 @@ func configParams(mu *sync.Mutex, s *settings, r *running) []engine.Param {
 	var ps []engine.Param
 	for i := range directives {
 		d := &directives[i]
+		if d.own {
+			continue
+		}
 		p := engine.Param{Name: d.name, Get: func() string {
 			mu.Lock()
 			defer mu.Unlock()

@@ -75,9 +75,10 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 				ArgsUsage: "[CONFIG]",
 				Description: "Listens for Redis clients. Settings come from a CONFIG file in redis.conf syntax\n" +
 					"(see photon.conf.example), PHOTON_* environment variables and flags; flags and\n" +
-					"variables win over the file. CONFIG GET shows every setting; CONFIG SET changes\n" +
-					"save, maxclients, timeout, protected-mode, loglevel, client-output-buffer-limit,\n" +
-					"appendonly, appendfsync and the other append-only file settings.\n" +
+					"variables win over the file. CONFIG GET shows every setting but skip-unsupported;\n" +
+					"CONFIG SET changes save, maxclients, timeout, protected-mode, loglevel,\n" +
+					"client-output-buffer-limit, appendonly, appendfsync and the other append-only\n" +
+					"file settings.\n" +
 					"SIGINT, SIGTERM or SHUTDOWN stop accepting, let running commands finish, save the\n" +
 					"snapshot (not on a signal when save is off, nor on SHUTDOWN NOSAVE) and exit 0;\n" +
 					"a second SIGINT exits 1 at once.",
@@ -218,7 +219,7 @@ func openStoreWith(path string, o engine.Options, lo persist.LoadOptions) (*engi
 // loses nothing (Redis 7.0 would start empty). A file that cannot be
 // read refuses the start, with the file and byte offset, and nothing on
 // disk is changed.
-func openServeStore(path string, aof *persist.AOF, appendonly bool, o engine.Options) (*engine.Engine, *persist.File, error) {
+func openServeStore(path string, aof *persist.AOF, appendonly bool, lo persist.LoadOptions, o engine.Options) (*engine.Engine, *persist.File, error) {
 	f, err := persist.Open(path)
 	if err != nil {
 		return nil, nil, err
@@ -228,6 +229,9 @@ func openServeStore(path string, aof *persist.AOF, appendonly bool, o engine.Opt
 	e := engine.New(o)
 	fail := func(err error) (*engine.Engine, *persist.File, error) {
 		f.Close()
+		if errors.Is(err, persist.ErrUnsupportedType) {
+			err = fmt.Errorf("%w (skip-unsupported yes starts without them)", err)
+		}
 		return nil, nil, fmt.Errorf("refusing to start: %w", err)
 	}
 	if appendonly {
@@ -245,7 +249,7 @@ func openServeStore(path string, aof *persist.AOF, appendonly bool, o engine.Opt
 		}
 	}
 	start := time.Now()
-	info, err := f.Load(e)
+	info, err := f.LoadWith(e, lo)
 	if err != nil {
 		return fail(err)
 	}
@@ -559,12 +563,14 @@ func runServe(c *cli.Context, stderr io.Writer) error {
 		return nil
 	}
 	path := filepath.Join(cfg.dir, cfg.dbfilename)
+	load := persist.LoadOptions{SkipUnsupported: cfg.skipUnsupported, Warn: func(msg string) { log.Warn(msg) }}
 	aof := persist.NewAOF(filepath.Join(cfg.dir, cfg.appendfilename), persist.AOFOptions{
 		Fsync:             cfg.appendfsync,
 		Preamble:          cfg.aofPreamble,
 		RewritePercentage: cfg.aofRewritePerc,
 		RewriteMinSize:    cfg.aofRewriteMin,
 		LoadTruncated:     cfg.aofLoadTruncated,
+		Load:              load,
 		Logger:            log,
 		// As Redis: a write that appendfsync always cannot make durable
 		// must not be acknowledged, and the process cannot take it back.
@@ -581,7 +587,7 @@ func runServe(c *cli.Context, stderr io.Writer) error {
 	// 0.71-0.77x (BENCHMARKS.md).
 	threads := cfg.ioThreads
 	runtime.GOMAXPROCS(threads)
-	e, f, err := openServeStore(path, aof, cfg.appendonly, engine.Options{
+	e, f, err := openServeStore(path, aof, cfg.appendonly, load, engine.Options{
 		Logger: log, Port: tcpPort, ConfigFile: configFile, Databases: cfg.databases, Shutdown: requestShutdown,
 		Background: func(running bool) {
 			// A background save gets a thread of its own, as Redis's

@@ -65,7 +65,11 @@ type AOFOptions struct {
 	RewritePercentage int64
 	RewriteMinSize    int64
 	LoadTruncated     bool // aof-load-truncated: Load drops an incomplete last command instead of failing
-	Logger            *slog.Logger
+	// Load tunes the reading of an RDB preamble: with SkipUnsupported,
+	// keys PhotonDB has no type for are left out with a warning, as
+	// File.LoadWith leaves them out of a snapshot.
+	Load   LoadOptions
+	Logger *slog.Logger
 	// Fatal is called, with the file's lock held, when a write or sync
 	// that appendfsync always promised fails: the write it was for has
 	// run but must not be acknowledged, and Redis exits there. Serve

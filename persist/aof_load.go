@@ -63,7 +63,7 @@ func (a *AOF) Load(put func(db int, key string, v engine.Value, expireAt int64) 
 	if err != nil {
 		return LoadInfo{}, err
 	}
-	info, valid, err := replay(r, put, exec)
+	info, valid, err := replay(r, a.opts.Load, put, exec)
 	r.Close()
 	var fe *FormatError
 	if errors.As(err, &fe) && errors.Is(err, ErrTruncated) && a.opts.LoadTruncated {
@@ -100,13 +100,13 @@ func (a *AOF) Load(put func(db int, key string, v engine.Value, expireAt int64) 
 // replay reads an append-only file from r, calling put and exec, and
 // returns the offset just past the last command it replayed (or past the
 // preamble): where a truncated file is cut.
-func replay(r io.Reader, put func(db int, key string, v engine.Value, expireAt int64) error, exec func(args [][]byte) error) (LoadInfo, int64, error) {
+func replay(r io.Reader, o LoadOptions, put func(db int, key string, v engine.Value, expireAt int64) error, exec func(args [][]byte) error) (LoadInfo, int64, error) {
 	var info LoadInfo
 	br := bufio.NewReaderSize(r, readBufSize)
 	var src io.Reader = br
 	var base int64
 	if head, _ := br.Peek(5); string(head) == "REDIS" {
-		d := &decoder{r: br, buf: make([]byte, readBufSize)}
+		d := &decoder{r: br, buf: make([]byte, readBufSize), opts: o}
 		rdb, err := d.decode(put)
 		info.Preamble, info.Keys = true, rdb.Keys
 		if err != nil {
