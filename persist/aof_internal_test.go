@@ -130,13 +130,18 @@ func TestAOF_AlwaysSharesSyncs(t *testing.T) {
 				engineLock.Lock()
 				a.Append(0, [][]byte{[]byte("SET"), []byte(strconv.Itoa(w*1000 + i)), []byte("v")})
 				pos, err := a.Flush()
+				// Nothing is owed only when a rewrite that finished
+				// meanwhile took the write into its file, already synced.
+				a.mu.Lock()
+				written := a.lsn
+				a.mu.Unlock()
 				engineLock.Unlock()
 				if err != nil {
 					t.Error(err)
 					return
 				}
-				if pos == 0 {
-					t.Error("Flush under always owed no sync")
+				if pos == 0 && a.durable.Load() < written {
+					t.Errorf("Flush under always owed no sync with %d of %d durable", a.durable.Load(), written)
 					return
 				}
 				a.Sync(pos)
