@@ -301,6 +301,7 @@ func (e *Engine) bgsaveLocked() error {
 		e.opts.Background(true)
 	}
 	go func() {
+		backgroundThread()
 		defer e.saveDone.Done()
 		defer e.saving.Store(false)
 		if e.opts.Background != nil {
