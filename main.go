@@ -257,7 +257,10 @@ func openServeStore(path string, aof *persist.AOF, appendonly bool, lo persist.L
 		o.Logger.Info("snapshot loaded", "file", path, "keys", info.Keys, "took", time.Since(start).Round(time.Millisecond))
 	}
 	if appendonly {
-		if err := aof.Create(e.Snapshot()); err != nil {
+		snap := e.Snapshot()
+		err := aof.Create(snap)
+		snap.Release()
+		if err != nil {
 			return fail(err)
 		}
 		o.Logger.Info("Creating AOF file on server start", "file", aof.Path(), "keys", info.Keys)
@@ -331,7 +334,9 @@ func engineKeys(e *engine.Engine) repl.KeyLister {
 		var keys []string
 		walked := 0
 		enough := errors.New("enough keys")
-		err := e.Snapshot().Each(db, func(key string, _ engine.Value, _ int64) error {
+		snap := e.Snapshot()
+		defer snap.Release()
+		err := snap.Each(db, func(key string, _ engine.Value, _ int64) error {
 			walked++
 			if strings.HasPrefix(key, prefix) {
 				keys = append(keys, key)

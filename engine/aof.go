@@ -332,9 +332,10 @@ func (e *Engine) timedSnapshot() *Snapshot {
 	return s
 }
 
-// recycle keeps the slot tables of a background snapshot that has been
-// written, for the next one. Nothing may read s afterwards.
+// recycle releases a background snapshot that has been written and keeps
+// its slot tables for the next one. Nothing may read s afterwards.
 func (d *persistence) recycle(s *Snapshot) {
+	s.Release()
 	bufs := make([][]slot, len(s.dbs))
 	for i, ks := range s.dbs {
 		bufs[i] = ks.keys.slots[:0]

@@ -46,6 +46,8 @@ type dict struct {
 	objs     []any // values that are not inline strings
 	freeObjs []uint32
 
+	cow *cowState // generations of the collections in objs, for snapshots; see cow.go
+
 	acct // what the data costs, and each key's access clock; see memory.go
 }
 
@@ -71,7 +73,7 @@ const (
 )
 
 func newDict() *dict {
-	return &dict{seed: maphash.MakeSeed(), slots: make([]slot, minSlots)}
+	return &dict{seed: maphash.MakeSeed(), slots: make([]slot, minSlots), cow: new(cowState)}
 }
 
 func (d *dict) len() int { return d.used }
@@ -133,6 +135,21 @@ func (d *dict) get(key []byte) (value, bool) {
 	}
 }
 
+// getMut is get for a command that may change a collection in place: a
+// collection a live snapshot shares is copied first (see cow.go).
+func (d *dict) getMut(key []byte) (value, bool) {
+	i := d.find(key, d.hash(key))
+	if i < 0 {
+		return value{}, false
+	}
+	tag, _, idx, val, _ := parse(d.record(d.slots[i].ref))
+	v := d.valueOf(tag, idx, val)
+	if v.obj != nil {
+		v.obj = d.own(idx, v.obj)
+	}
+	return v, true
+}
+
 func (d *dict) valueAt(ref uint64) value {
 	tag, _, idx, val, _ := parse(d.record(ref))
 	return d.valueOf(tag, idx, val)
@@ -162,6 +179,7 @@ func (d *dict) put(key []byte, v value) {
 		if tag == recObject && !isInline(v) {
 			// Object to object: the record stays, only objs changes.
 			d.objs[idx] = objectOf(v)
+			d.cow.adopt(d.objs[idx])
 			d.measure(uint32(idx))
 			return
 		}
@@ -250,6 +268,7 @@ func (d *dict) write(key []byte, v value) uint64 {
 			idx = uint32(len(d.objs))
 			d.objs = append(d.objs, objectOf(v))
 		}
+		d.cow.adopt(d.objs[idx])
 		payload = uint64(idx)
 		d.measure(idx)
 	}
@@ -459,33 +478,6 @@ func (d *dict) random(r uint64) (key []byte, v value, ok bool) {
 	}
 	tag, key, idx, val, _ := parse(d.record(d.slots[i].ref))
 	return key, d.valueOf(tag, idx, val), true
-}
-
-// clone returns a copy for a snapshot: slots and segment headers are
-// copied, segments shared (they never change below their length), and
-// objects cloned, since commands change those in place.
-func (d *dict) clone() *dict { return d.cloneInto(nil) }
-
-// cloneInto is clone with the slots copied into buf when it is large
-// enough: memory already mapped, which a background save reuses so as not
-// to fault in tens of megabytes of fresh pages while it holds the lock.
-func (d *dict) cloneInto(buf []slot) *dict {
-	c := *d
-	c.slots = append(buf[:0], d.slots...)
-	c.segs = append([][]byte(nil), d.segs...)
-	c.live = append([]int(nil), d.live...)
-	c.queued = append([]bool(nil), d.queued...)
-	c.freeSegs = append([]int(nil), d.freeSegs...)
-	c.sparse = append([]int(nil), d.sparse...)
-	c.freeObjs = append([]uint32(nil), d.freeObjs...)
-	c.objs = make([]any, len(d.objs))
-	for i, o := range d.objs {
-		c.objs[i] = o
-		if obj, ok := o.(object); ok {
-			c.objs[i] = obj.clone()
-		}
-	}
-	return &c
 }
 
 // uvarint decodes the uvarint at b[p:] and returns it and the position

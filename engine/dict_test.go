@@ -70,7 +70,7 @@ func TestDict_MatchesMapModel(t *testing.T) {
 					t.Fatalf("op %d: len %d, want %d", op, d.len(), len(model))
 				}
 				if op == 10000 {
-					snap = d.clone()
+					snap = d.share(nil)
 					snapModel = map[string]string{}
 					for k, v := range model {
 						snapModel[k] = describeCopy(v)

@@ -21,8 +21,9 @@ const (
 // the gap, so every operation, and picking a random field, is O(1).
 // Fields and values are never changed in place, only replaced.
 type hash struct {
-	pairs [][]byte
-	index map[string]int // position of each field in pairs; nil while small
+	cowMark // see cow.go
+	pairs   [][]byte
+	index   map[string]int // position of each field in pairs; nil while small
 }
 
 // newHash returns an empty small hash with room for sizeHint fields.

@@ -34,6 +34,9 @@ type object interface {
 	// encoding names the representation as Redis 7.0's OBJECT ENCODING
 	// would for the same contents and history.
 	encoding() string
+	// mark is the generation the collection belongs to, for
+	// copy-on-write under snapshots (cow.go).
+	mark() *cowMark
 }
 
 // bulk returns b as a *Bulk reply held by the session, which spares the
@@ -88,7 +91,13 @@ func (db *DB) expired(key string) bool {
 // lookup returns the live value of key. Under the write lock an expired
 // key is deleted; under the read lock it only looks missing.
 func (db *DB) lookup(key []byte) (value, bool) {
-	v, ok := db.ks.keys.get(key)
+	var v value
+	var ok bool
+	if db.write {
+		v, ok = db.ks.keys.getMut(key) // the command may change it: see cow.go
+	} else {
+		v, ok = db.ks.keys.get(key)
+	}
 	if !ok {
 		return value{}, false
 	}

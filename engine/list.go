@@ -6,9 +6,10 @@ package engine
 //
 // len(buf) is zero or a power of two, so that an index wraps with a mask.
 type list struct {
-	buf  [][]byte
-	head int // index in buf of the first element
-	n    int
+	cowMark // see cow.go
+	buf     [][]byte
+	head    int // index in buf of the first element
+	n       int
 }
 
 // listMinBuf is the smallest ring a list allocates.

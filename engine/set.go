@@ -21,6 +21,7 @@ const setMaxIntsetEntries = 512
 // dictGetFairRandomKey does, and removing one swaps the last into its
 // place.
 type set struct {
+	cowMark // see cow.go
 	ints    []int64
 	members []string
 	index   map[string]int

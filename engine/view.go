@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"maps"
+	"sync"
 	"time"
 )
 
@@ -147,6 +148,25 @@ func (v Value) ZMembersDesc(fn func(member []byte, score float64) error) error {
 type Snapshot struct {
 	Time time.Time
 	dbs  []*keyspace
+	// shares is set when the dbs share the live keyspaces' collections
+	// (dict.share), which Release ends.
+	shares  bool
+	release sync.Once
+}
+
+// Release tells the engine that nothing reads the snapshot any more. Until
+// then a command copies any collection the snapshot shares before it
+// changes it; a snapshot never released costs those copies, never
+// correctness.
+func (s *Snapshot) Release() {
+	if !s.shares {
+		return
+	}
+	s.release.Do(func() {
+		for _, ks := range s.dbs {
+			ks.keys.release()
+		}
+	})
 }
 
 // DBs returns the number of databases.
@@ -176,20 +196,21 @@ func (s *Snapshot) Each(i int, fn func(key string, v Value, expireAt int64) erro
 }
 
 // snapshot copies the keyspaces. The caller holds the lock in either mode.
-// The dicts' slots are copied and their segments shared (see dict.clone),
-// so the copy costs little more than a memcpy of the slots.
+// The dicts' slots are copied and their segments and collections shared
+// (see dict.share), so the copy costs little more than a memcpy of the
+// slots.
 func (e *Engine) snapshot() *Snapshot { return e.snapshotInto(nil) }
 
 // snapshotInto is snapshot with database i's slots copied into bufs[i]
-// where it is large enough (see dict.cloneInto).
+// where it is large enough (see dict.share).
 func (e *Engine) snapshotInto(bufs [][]slot) *Snapshot {
-	s := &Snapshot{Time: e.now(), dbs: make([]*keyspace, len(e.dbs))}
+	s := &Snapshot{Time: e.now(), dbs: make([]*keyspace, len(e.dbs)), shares: true}
 	for i, ks := range e.dbs {
 		var buf []slot
 		if i < len(bufs) {
 			buf = bufs[i]
 		}
-		s.dbs[i] = &keyspace{keys: ks.keys.cloneInto(buf), expires: maps.Clone(ks.expires)}
+		s.dbs[i] = &keyspace{keys: ks.keys.share(buf), expires: maps.Clone(ks.expires)}
 	}
 	return s
 }

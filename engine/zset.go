@@ -46,6 +46,7 @@ type zslNode struct {
 // finding a rank or the node at a rank takes O(log n), and a map from
 // member to node for O(1) scores.
 type zset struct {
+	cowMark          // see cow.go
 	head    *zslNode // sentinel before the first node, with zslMaxLevel levels
 	tail    *zslNode // the last node; nil when empty
 	level   int      // levels in use, at least 1
