@@ -139,6 +139,54 @@ type running struct {
 	eng   *engine.Engine
 	aof   *persist.AOF
 	log   *slog.Logger
+	procs *procs
+}
+
+// procs decides GOMAXPROCS: the io-threads that run clients' commands,
+// one more while a background save or rewrite runs, as Redis's forked
+// child gets a core, so that clients do not wait behind it, and one more
+// while the append-only file is synced before every reply (appendfsync
+// always). A goroutine blocked in fdatasync keeps its thread's P until
+// the runtime's monitor takes it back, which with one P and a busy
+// server took up to 10 ms a sync: measured with redis-benchmark -t set
+// -c 50 -P 1 under always, io-threads 1 answered 5,274-23,201 SET/s with
+// a p99 up to 144 ms, and one more P 26,109-26,525 SET/s with a p99 of
+// 4.9-6.3 ms (redis-server: 20,202-36,363 SET/s) (BENCHMARKS.md). The
+// extra P mostly waits in the system call rather than running Go code.
+type procs struct {
+	mu         sync.Mutex
+	threads    int  // io-threads
+	background int  // background jobs running
+	syncing    bool // appendonly yes with appendfsync always
+}
+
+// apply sets GOMAXPROCS from the counts. The caller holds p.mu.
+func (p *procs) apply() {
+	n := p.threads + p.background
+	if p.syncing {
+		n++
+	}
+	runtime.GOMAXPROCS(n)
+}
+
+// setBackground counts a background job starting or ending.
+func (p *procs) setBackground(running bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if running {
+		p.background++
+	} else {
+		p.background--
+	}
+	p.apply()
+}
+
+// setSyncing records whether writes wait for fdatasync.
+func (p *procs) setSyncing(appendonly bool, fsync persist.Fsync) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.syncing = appendonly && fsync == persist.FsyncAlways
+	p.apply()
 }
 
 // setAppendOnly turns the append-only file on or off, for CONFIG SET
@@ -369,7 +417,7 @@ var directives = []directive{
 			"to the clients and to background saves, which get one more thread while they run",
 		def: "1",
 		set: intSetter(1, 128, func(s *settings, n int64) { s.ioThreads = int(n) }),
-		get: func(s *settings) string { return strconv.Itoa(runtime.GOMAXPROCS(0)) },
+		get: func(s *settings) string { return strconv.Itoa(s.ioThreads) },
 	},
 	{
 		name:  "databases",
@@ -383,7 +431,13 @@ var directives = []directive{
 			"rather than the snapshot; turned on at run time, it is first rewritten from the data",
 		set:  boolSetter(func(s *settings, v bool) { s.appendonly = v }),
 		get:  func(s *settings) string { return yesNo(s.appendonly) },
-		live: func(s *settings, r *running) error { return r.setAppendOnly(s.appendonly) },
+		live: func(s *settings, r *running) error {
+			if err := r.setAppendOnly(s.appendonly); err != nil {
+				return err
+			}
+			r.procs.setSyncing(s.appendonly, s.appendfsync)
+			return nil
+		},
 	},
 	{
 		name:  "appendfilename",
@@ -409,7 +463,11 @@ var directives = []directive{
 			return err
 		},
 		get:  func(s *settings) string { return s.appendfsync.String() },
-		live: func(s *settings, r *running) error { r.aof.SetFsync(s.appendfsync); return nil },
+		live: func(s *settings, r *running) error {
+			r.aof.SetFsync(s.appendfsync)
+			r.procs.setSyncing(s.appendonly, s.appendfsync)
+			return nil
+		},
 	},
 	{
 		name:  "auto-aof-rewrite-percentage",

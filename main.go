@@ -19,7 +19,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -589,21 +588,13 @@ func runServe(c *cli.Context, stderr io.Writer) error {
 	// One thread is Redis's model and, on a small machine shared with the
 	// clients, the fastest: measured on 2 cores with redis-benchmark, one
 	// thread answered 0.88-0.99x redis-server at -P 1 where two answered
-	// 0.71-0.77x (BENCHMARKS.md).
-	threads := cfg.ioThreads
-	runtime.GOMAXPROCS(threads)
+	// 0.71-0.77x (BENCHMARKS.md). procs adds the threads that background
+	// jobs and appendfsync always need.
+	procs := &procs{threads: cfg.ioThreads}
+	procs.setSyncing(cfg.appendonly, cfg.appendfsync)
 	e, f, err := openServeStore(path, aof, cfg.appendonly, load, engine.Options{
 		Logger: log, Port: tcpPort, ConfigFile: configFile, Databases: cfg.databases, Shutdown: requestShutdown,
-		Background: func(running bool) {
-			// A background save gets a thread of its own, as Redis's
-			// forked child gets a core, so that clients do not wait
-			// behind it.
-			if running {
-				runtime.GOMAXPROCS(threads + 1)
-			} else {
-				runtime.GOMAXPROCS(threads)
-			}
-		},
+		Background: procs.setBackground,
 	})
 	if err != nil {
 		closeAll()
@@ -631,7 +622,7 @@ func runServe(c *cli.Context, stderr io.Writer) error {
 		HasPassword:       e.RequiresAuth,
 	})
 	var mu sync.Mutex // guards cfg from here on: CONFIG GET and SET reach it
-	e.RegisterConfig(configParams(&mu, &cfg, &running{srv: srv, level: level, eng: e, aof: aof, log: log})...)
+	e.RegisterConfig(configParams(&mu, &cfg, &running{srv: srv, level: level, eng: e, aof: aof, log: log, procs: procs})...)
 
 	served := make(chan error, len(lns))
 	var addrs []string
