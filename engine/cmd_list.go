@@ -283,7 +283,7 @@ func cmdLset(db *DB, args [][]byte) (Reply, error) {
 	if !ok {
 		return nil, ErrIndexRange
 	}
-	l.setAt(int(i), clone(args[3]))
+	l.replace(int(i), clone(args[3]))
 	db.changed(1)
 	return OK, nil
 }

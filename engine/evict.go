@@ -178,8 +178,9 @@ func (e *Engine) startTracking(nowMs int64) (started bool) {
 
 // afterWrite runs after a write command: it stamps the access of the
 // keys the command named, measures again the objects it may have changed
-// in place, and refreshes used memory. GET and SET pay nothing for it
-// while no maxmemory or eviction policy is set.
+// in place, and, under maxmemory, refreshes used memory (else Run samples
+// it ten times a second, for INFO's peak, as Redis's cron does). GET and
+// SET pay nothing for it while no maxmemory or eviction policy is set.
 func (e *Engine) afterWrite(db *DB, cmd *Command, args [][]byte) {
 	if !e.mem.want.Load() && cmd.Group == "string" && e.mem.max.Load() == 0 {
 		return
@@ -198,7 +199,9 @@ func (e *Engine) afterWrite(db *DB, cmd *Command, args [][]byte) {
 			d.meta[i] = e.mem.accessed(d.meta[i], db.now())
 		}
 	})
-	e.noteUsed()
+	if e.mem.max.Load() > 0 {
+		e.noteUsed()
+	}
 }
 
 // eachKey calls fn with each key argument of cmd, as its Keys say.

@@ -24,6 +24,7 @@ type hash struct {
 	cowMark // see cow.go
 	pairs   [][]byte
 	index   map[string]int // position of each field in pairs; nil while small
+	bytes   int64          // allocSize of every field and value, for used memory
 }
 
 // newHash returns an empty small hash with room for sizeHint fields.
@@ -72,10 +73,12 @@ func (h *hash) set(field, value []byte) bool {
 		h.convert()
 	}
 	if i := h.find(field); i >= 0 {
+		h.bytes += allocSize(len(value)) - allocSize(len(h.pairs[i+1]))
 		h.pairs[i+1] = value
 		return false
 	}
 	field = clone(field)
+	h.bytes += allocSize(len(field)) + allocSize(len(value))
 	if h.large() {
 		// The index's key shares the field's bytes, which the hash
 		// owns and never changes.
@@ -94,6 +97,7 @@ func (h *hash) del(field []byte) bool {
 		return false
 	}
 	n := len(h.pairs)
+	h.bytes -= allocSize(len(h.pairs[i])) + allocSize(len(h.pairs[i+1]))
 	if h.large() {
 		delete(h.index, str(field))
 		if i != n-2 {
@@ -143,7 +147,7 @@ func (h *hash) encoding() string {
 }
 
 func (h *hash) clone() object {
-	c := &hash{pairs: append([][]byte(nil), h.pairs...)}
+	c := &hash{pairs: append([][]byte(nil), h.pairs...), bytes: h.bytes}
 	if h.large() {
 		c.index = maps.Clone(h.index)
 	}

@@ -326,6 +326,7 @@ func (e *Engine) Run(ctx context.Context) {
 		case <-cron.C:
 			e.ExpireCycle()
 			e.sampleOps()
+			e.samplePeak()
 		}
 	}
 }

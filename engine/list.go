@@ -10,6 +10,7 @@ type list struct {
 	buf     [][]byte
 	head    int // index in buf of the first element
 	n       int
+	bytes   int64 // allocSize of every element, for used memory
 }
 
 // listMinBuf is the smallest ring a list allocates.
@@ -23,8 +24,15 @@ func (l *list) slot(i int) int { return (l.head + i) & (len(l.buf) - 1) }
 // at returns the i'th element, 0 <= i < n.
 func (l *list) at(i int) []byte { return l.buf[l.slot(i)] }
 
-// setAt replaces the i'th element, 0 <= i < n.
+// setAt puts b at the i'th position, 0 <= i < n, moving elements within
+// the list; replace is for a new element.
 func (l *list) setAt(i int, b []byte) { l.buf[l.slot(i)] = b }
+
+// replace replaces the i'th element, 0 <= i < n, with b.
+func (l *list) replace(i int, b []byte) {
+	l.bytes += allocSize(len(b)) - allocSize(len(l.at(i)))
+	l.setAt(i, b)
+}
 
 // resize moves the elements, head first, into a new ring of size slots.
 func (l *list) resize(size int) {
@@ -57,6 +65,7 @@ func (l *list) pushFront(b []byte) {
 	l.head = (l.head - 1) & (len(l.buf) - 1)
 	l.buf[l.head] = b
 	l.n++
+	l.bytes += allocSize(len(b))
 }
 
 func (l *list) pushBack(b []byte) {
@@ -65,6 +74,7 @@ func (l *list) pushBack(b []byte) {
 	}
 	l.buf[l.slot(l.n)] = b
 	l.n++
+	l.bytes += allocSize(len(b))
 }
 
 func (l *list) popFront() []byte {
@@ -72,6 +82,7 @@ func (l *list) popFront() []byte {
 	l.buf[l.head] = nil
 	l.head = (l.head + 1) & (len(l.buf) - 1)
 	l.n--
+	l.bytes -= allocSize(len(b))
 	return b
 }
 
@@ -80,6 +91,7 @@ func (l *list) popBack() []byte {
 	b := l.buf[i]
 	l.buf[i] = nil
 	l.n--
+	l.bytes -= allocSize(len(b))
 	return b
 }
 
@@ -119,6 +131,7 @@ func (l *list) insert(i int, b []byte) {
 	}
 	l.n++
 	l.setAt(i, b)
+	l.bytes += allocSize(len(b))
 }
 
 // find returns the index of the first element equal to b, or -1.
@@ -140,6 +153,7 @@ func (l *list) remove(b []byte, limit int64, fromTail bool) int64 {
 	keep := func(e []byte) bool {
 		if string(e) == string(b) && (limit == 0 || removed != limit) {
 			removed++
+			l.bytes -= allocSize(len(e))
 			return false
 		}
 		return true
@@ -198,6 +212,6 @@ func (l *list) clone() object {
 	for i := 0; i < l.n; i++ {
 		c.buf[i] = l.at(i)
 	}
-	c.n = l.n
+	c.n, c.bytes = l.n, l.bytes
 	return c
 }

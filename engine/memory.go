@@ -39,7 +39,7 @@ func (d *dict) measure(idx uint32) {
 	case []byte:
 		n += 24 + allocSize(cap(o))
 	case object:
-		n += objectSize(o, measureSamples)
+		n += objectBytes(o)
 	}
 	d.objBytes += n - d.objSize[idx]
 	d.objSize[idx] = n
@@ -122,25 +122,15 @@ const mapEntry = 40
 // is positive and o has more elements, the first samples elements are
 // measured and their average taken for all.
 func objectSize(o object, samples int) int64 {
+	n := objectFrame(o)
 	switch o := o.(type) {
 	case *hash:
-		n := 32 + allocSize(cap(o.pairs)*24)
-		if o.index != nil {
-			n += int64(len(o.index)) * mapEntry
-		}
 		return n + sampled(len(o.pairs), samples*2, func(i int) int64 { return allocSize(len(o.pairs[i])) })
 	case *list:
-		n := 40 + allocSize(cap(o.buf)*24)
 		return n + sampled(o.n, samples, func(i int) int64 { return allocSize(len(o.buf[(o.head+i)%len(o.buf)])) })
 	case *set:
-		n := 56 + allocSize(cap(o.ints)*8) + allocSize(cap(o.members)*16)
-		if o.index != nil {
-			n += int64(len(o.index)) * mapEntry
-		}
 		return n + sampled(len(o.members), samples, func(i int) int64 { return allocSize(len(o.members[i])) })
 	case *zset:
-		n := int64(64 + 64 + zslMaxLevel*16)
-		n += int64(len(o.members)) * (mapEntry + 64 + 16) // map entry, node, its first levels
 		i := 0
 		var total int64
 		for m := range o.members {
@@ -154,6 +144,46 @@ func objectSize(o object, samples int) int64 {
 			total = total * int64(len(o.members)) / int64(i)
 		}
 		return n + total
+	}
+	return n
+}
+
+// objectBytes is what used memory counts for o: lists, hashes and sets
+// keep the sizes of their elements as they change, so that measuring one
+// after every write costs no walk over its elements; sorted sets are
+// sampled.
+func objectBytes(o object) int64 {
+	switch o := o.(type) {
+	case *hash:
+		return objectFrame(o) + o.bytes
+	case *list:
+		return objectFrame(o) + o.bytes
+	case *set:
+		return objectFrame(o) + o.bytes
+	}
+	return objectSize(o, measureSamples)
+}
+
+// objectFrame is what o costs without its elements' own bytes: the
+// structure, its slices and indexes.
+func objectFrame(o object) int64 {
+	switch o := o.(type) {
+	case *hash:
+		n := 32 + allocSize(cap(o.pairs)*24)
+		if o.index != nil {
+			n += int64(len(o.index)) * mapEntry
+		}
+		return n
+	case *list:
+		return 40 + allocSize(cap(o.buf)*24)
+	case *set:
+		n := 56 + allocSize(cap(o.ints)*8) + allocSize(cap(o.members)*16)
+		if o.index != nil {
+			n += int64(len(o.index)) * mapEntry
+		}
+		return n
+	case *zset:
+		return int64(64+64+zslMaxLevel*16) + int64(len(o.members))*(mapEntry+64+16) // map entry, node, its first levels
 	}
 	return 64
 }
@@ -308,8 +338,16 @@ func parseMemory(s string) (int64, bool) {
 	return n * mul, true
 }
 
+// samplePeak refreshes used memory and its peak between writes that do
+// not (see afterWrite).
+func (e *Engine) samplePeak() {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	e.noteUsed()
+}
+
 // noteUsed refreshes the used and peak figures INFO reads; the caller
-// holds the write lock.
+// holds the lock.
 func (e *Engine) noteUsed() int64 {
 	u := e.usedMemory()
 	e.mem.used.Store(u)

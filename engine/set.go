@@ -25,6 +25,7 @@ type set struct {
 	ints    []int64
 	members []string
 	index   map[string]int
+	bytes   int64 // allocSize of every member of a hash table, for used memory
 }
 
 // newSetFor returns an empty set in the encoding Redis gives a new set
@@ -64,7 +65,7 @@ func (s *set) clone() object {
 	if s.isIntset() {
 		return &set{ints: slices.Clone(s.ints)}
 	}
-	return &set{members: slices.Clone(s.members), index: maps.Clone(s.index)}
+	return &set{members: slices.Clone(s.members), index: maps.Clone(s.index), bytes: s.bytes}
 }
 
 // add adds member, which the set copies, and reports whether it is new.
@@ -111,6 +112,7 @@ func (s *set) addString(m string) bool {
 	}
 	s.index[m] = len(s.members)
 	s.members = append(s.members, m)
+	s.bytes += allocSize(len(m))
 	return true
 }
 
@@ -142,6 +144,7 @@ func (s *set) removeAt(i int) {
 	}
 	last := len(s.members) - 1
 	gone := s.members[i]
+	s.bytes -= allocSize(len(gone))
 	s.members[i] = s.members[last]
 	s.index[s.members[i]] = i
 	s.members[last] = "" // let the removed member go
@@ -208,7 +211,9 @@ func (s *set) toHashtable() {
 		m := strconv.FormatInt(n, 10)
 		h.index[m] = len(h.members)
 		h.members = append(h.members, m)
+		h.bytes += allocSize(len(m))
 	}
+	h.cowMark = s.cowMark
 	*s = *h
 }
 
