@@ -429,8 +429,8 @@ var directives = []directive{
 		name: "appendonly",
 		usage: "yes: log every write to the append-only file (--appendfilename in --dir), and at start load it " +
 			"rather than the snapshot; turned on at run time, it is first rewritten from the data",
-		set:  boolSetter(func(s *settings, v bool) { s.appendonly = v }),
-		get:  func(s *settings) string { return yesNo(s.appendonly) },
+		set: boolSetter(func(s *settings, v bool) { s.appendonly = v }),
+		get: func(s *settings) string { return yesNo(s.appendonly) },
 		live: func(s *settings, r *running) error {
 			if err := r.setAppendOnly(s.appendonly); err != nil {
 				return err
@@ -462,7 +462,7 @@ var directives = []directive{
 			}
 			return err
 		},
-		get:  func(s *settings) string { return s.appendfsync.String() },
+		get: func(s *settings) string { return s.appendfsync.String() },
 		live: func(s *settings, r *running) error {
 			r.aof.SetFsync(s.appendfsync)
 			r.procs.setSyncing(s.appendonly, s.appendfsync)
