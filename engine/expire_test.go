@@ -67,6 +67,7 @@ func TestExpire_ReadsDelete(t *testing.T) {
 		{"STRLEN k", "0", "1", "0", "1"},
 		{"GETRANGE k 0 -1", `""`, "1", "0", "1"},
 		{"OBJECT ENCODING k", "(nil)", "1", "0", "1"},
+		{"DUMP k", "(nil)", "1", "0", "1"},
 		{"SORT k", "[]", "1", "0", "1"},
 		{"SORT_RO k", "[]", "1", "0", "1"},
 		{"LRANGE k 0 -1", "[]", "1", "0", "1"},
@@ -84,7 +85,7 @@ func TestExpire_ReadsDelete(t *testing.T) {
 		{"MEMORY USAGE k", "", "2", "0", "0"},
 	} {
 		t.Run(tc.read, func(t *testing.T) {
-			e, s, _ := expiredEngine(t, engine.Options{})
+			e, s, _ := expiredEngine(t, engine.Options{Serializer: textSerializer{}})
 			do(t, e, s, "CONFIG RESETSTAT")
 			got := do(t, e, s, tc.read)
 			if tc.want != "" && got != tc.want {

@@ -31,6 +31,7 @@ var expireReads = []string{
 	"SET k v PXAT 1", "OBJECT ENCODING k", "DBSIZE",
 	"SET k v PXAT 1", "SORT k", "DBSIZE",
 	"SET k v PXAT 1", "SORT_RO k", "DBSIZE",
+	"RPUSH L 1", "SET w1 1 PXAT 1", "SORT L BY w*", "SET o1 1 PXAT 1", "SORT_RO L GET o*", "DBSIZE", "DEL L",
 	"SET k v PXAT 1", "LRANGE k 0 -1", "DBSIZE",
 	"SET k v PXAT 1", "HGETALL k", "DBSIZE",
 	"SET k v PXAT 1", "SMEMBERS k", "DBSIZE",
