@@ -529,13 +529,15 @@ func (l *Loader) Exec(args [][]byte) error {
 	}
 	l.s.bulks = l.s.bulks[:0]
 	if flags&Write == 0 {
-		e.mu.RLock()
-		defer e.mu.RUnlock()
+		_, err = e.runRead(l.s, cmd, call, flags, args)
+		if len(l.s.lazy) > 0 {
+			e.expireLazy(l.s)
+		}
 	} else {
 		e.mu.Lock()
-		defer e.mu.Unlock()
+		_, err = e.run(l.s, cmd, call, flags, args)
+		e.mu.Unlock()
 	}
-	_, err = e.run(l.s, cmd, call, flags, args)
 	if err != nil && cmd.Name == "SELECT" {
 		return err
 	}

@@ -102,10 +102,11 @@ func cmdDel(db *DB, args [][]byte) (Reply, error) {
 }
 
 // cmdExists is EXISTS and TOUCH: PhotonDB keeps no access times to touch.
+// Each key is a read, counted as a hit or a miss, as in Redis.
 func cmdExists(db *DB, args [][]byte) (Reply, error) {
 	var n int64
 	for _, k := range args[1:] {
-		if _, ok := db.lookup(k); ok {
+		if _, ok := db.lookupRead(k); ok {
 			n++
 		}
 	}
@@ -113,13 +114,15 @@ func cmdExists(db *DB, args [][]byte) (Reply, error) {
 }
 
 func cmdType(db *DB, args [][]byte) (Reply, error) {
-	v, ok := db.lookup(args[1])
+	v, ok := db.lookupRead(args[1])
 	if !ok {
 		return Status("none"), nil
 	}
 	return Status(v.kind().String()), nil
 }
 
+// cmdKeys lists the live keys matching a pattern. As in Redis 7.0, it
+// skips expired keys without deleting them.
 func cmdKeys(db *DB, args [][]byte) (Reply, error) {
 	pattern := args[1]
 	all := len(pattern) == 1 && pattern[0] == '*'
@@ -138,7 +141,8 @@ const scanCount = 10
 
 // cmdScan walks the keyspace a few buckets a call, as Redis's SCAN does:
 // it visits buckets until it has seen COUNT keys or ten times COUNT
-// buckets, then filters what it saw by MATCH, expiry and TYPE. A key that
+// buckets, then filters what it saw by MATCH, TYPE and expiry, deleting
+// the expired keys that MATCH lets through, as Redis does. A key that
 // stays in the database from the first call to the last is returned at
 // least once, however the table is resized in between (see dict.scan).
 func cmdScan(db *DB, args [][]byte) (Reply, error) {
@@ -172,18 +176,10 @@ func cmdScan(db *DB, args [][]byte) (Reply, error) {
 			return nil, ErrSyntax
 		}
 	}
-	keys := Bulks{}
-	seen := int64(0)
-	visit := func(k []byte, v value) {
-		seen++
-		switch {
-		case matching && !matchGlob(pattern, k, false):
-		case db.expired(str(k)):
-		case typed && !bytes.EqualFold(typ, []byte(v.kind().String())):
-		default:
-			keys = append(keys, k)
-		}
-	}
+	// As Redis, collect the keys visited, then filter them: filtering
+	// may delete expired keys, which must not happen during the walk.
+	var seen [][]byte
+	visit := func(k []byte, _ value) { seen = append(seen, k) }
 	budget := count * 10
 	if budget/10 != count {
 		budget = math.MaxInt64
@@ -194,11 +190,35 @@ func cmdScan(db *DB, args [][]byte) (Reply, error) {
 			break
 		}
 		budget--
-		if seen >= count {
+		if int64(len(seen)) >= count {
 			break
 		}
 	}
+	keys := Bulks{}
+	for _, k := range seen {
+		switch {
+		case matching && !matchGlob(pattern, k, false):
+		case typed:
+			if scanTyped(db, k, typ) {
+				keys = append(keys, k)
+			}
+		case !db.expireIfNeeded(k):
+			keys = append(keys, k)
+		}
+	}
 	return []Reply{strconv.AppendUint(nil, cursor, 10), keys}, nil
+}
+
+// scanTyped reports whether SCAN ... TYPE typ returns key. As Redis 7.0's
+// SCAN, it reads the key as TYPE does (a keyspace hit or miss; an expired
+// key is deleted and its miss announced) and compares the type: so an
+// expired key, whose type is then "none", is returned for TYPE none.
+func scanTyped(db *DB, key, typ []byte) bool {
+	kind := "none"
+	if v, ok := db.lookupRead(key); ok {
+		kind = v.kind().String()
+	}
+	return bytes.EqualFold(typ, []byte(kind))
 }
 
 // parseCursor reads a SCAN cursor as Redis does, with C's strtoul: an
@@ -246,32 +266,44 @@ func cString(b []byte) []byte {
 	return b
 }
 
+// cmdRandomkey answers a random live key. Like Redis, it deletes each
+// expired key it draws and draws again, until it draws a live key or
+// none is left. Under the read lock the expired keys drawn are only
+// recorded for deletion (see DB.expireFound) and may be drawn again, so
+// after maxRandomDraws it walks the keyspace instead: it takes the first
+// live key, deleting the expired keys before it, or, when every key has
+// expired, deletes them all and answers nil, as Redis would.
 func cmdRandomkey(db *DB, args [][]byte) (Reply, error) {
-	// Redis deletes the expired keys it draws and draws again; under the
-	// read lock they are only skipped, and when most keys have expired
-	// the first live one is taken instead of drawing forever.
-	for range 100 {
+	for range maxRandomDraws {
 		k, _, ok := db.ks.keys.random(rand.Uint64())
 		if !ok {
 			return nil, nil
 		}
-		if !db.expired(str(k)) {
+		if !db.expireIfNeeded(k) {
 			return k, nil
 		}
 	}
 	var live []byte
+	var expired [][]byte
 	db.ks.keys.each(func(k []byte, _ value) bool {
 		if !db.expired(str(k)) {
 			live = k
 			return false
 		}
+		expired = append(expired, k)
 		return true
 	})
+	for _, k := range expired { // not while each walks the table
+		db.expireFound(k)
+	}
 	if live == nil {
 		return nil, nil
 	}
 	return live, nil
 }
+
+// maxRandomDraws is how many keys RANDOMKEY draws before it walks.
+const maxRandomDraws = 100
 
 func cmdRename(db *DB, args [][]byte) (Reply, error)   { return rename(db, args[1], args[2], false) }
 func cmdRenamenx(db *DB, args [][]byte) (Reply, error) { return rename(db, args[1], args[2], true) }
@@ -461,7 +493,7 @@ func cmdPexpiretime(db *DB, args [][]byte) (Reply, error) {
 // key's life, or with abs when it ends, in units of unit milliseconds,
 // rounded to the nearest; -2 for a missing key, -1 for one without a TTL.
 func ttlReply(db *DB, key []byte, unit int64, abs bool) (Reply, error) {
-	if _, ok := db.lookup(key); !ok {
+	if _, ok := db.lookupRead(key); !ok {
 		return int64(-2), nil
 	}
 	at := db.ttl(key)
@@ -587,7 +619,7 @@ func cmdObject(db *DB, args [][]byte) (Reply, error) {
 		return objectHelp, nil
 	}
 	meta, tracked := db.keyMeta(args[2])
-	v, ok := db.lookupRead(args[2])
+	v, ok := db.lookupStats(args[2]) // a miss is not announced, as Redis's LOOKUP_NONOTIFY
 	if !ok {
 		return nil, nil
 	}

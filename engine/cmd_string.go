@@ -164,7 +164,13 @@ func cmdSet(db *DB, args [][]byte) (Reply, error) {
 		}
 	}
 	key := args[1]
-	old, found := db.lookup(key)
+	var old value
+	var found bool
+	if f.get {
+		old, found = db.lookupRead(key) // a read, as Redis's GET option: a hit or a miss
+	} else {
+		old, found = db.lookup(key)
+	}
 	var reply Reply = OK
 	if f.get {
 		if found && old.obj != nil {

@@ -41,7 +41,6 @@ var (
 type tx struct {
 	multi   bool        // between MULTI and EXEC/DISCARD
 	aborted bool        // a command was refused while queueing
-	writes  bool        // some queued command writes: EXEC takes the write lock
 	queue   []queuedCmd // the commands EXEC will run
 	pending queuedCmd   // the command being queued, between check and run
 	watched []watchedKey
@@ -106,7 +105,10 @@ func (s *Session) queueCheck(cmd *Command, call uint16, flags Flag, err error) (
 		return cmd, call, flags, err
 	}
 	if notQueued(cmd) {
-		if cmd == execCommand && s.tx.writes {
+		if cmd == execCommand {
+			// EXEC takes the write lock even for reads only: they
+			// delete the expired keys they find at once, as Redis's
+			// do, so that the commands after them see them gone.
 			flags |= Write
 		}
 		return cmd, call, flags, nil
@@ -131,15 +133,12 @@ func (s *Session) enqueue(args [][]byte) Reply {
 	q.args = copied
 	s.tx.queue = append(s.tx.queue, q)
 	s.tx.queued.Store(int64(len(s.tx.queue)))
-	if q.flags&Write != 0 {
-		s.tx.writes = true
-	}
 	return Status("QUEUED")
 }
 
 // discard ends the transaction and forgets the watched keys.
 func (s *Session) discard() {
-	s.tx.multi, s.tx.aborted, s.tx.writes = false, false, false
+	s.tx.multi, s.tx.aborted = false, false
 	s.tx.queued.Store(-1)
 	clear(s.tx.queue)
 	s.tx.queue = s.tx.queue[:0]

@@ -214,6 +214,7 @@ type Session struct {
 	props    [][][]byte   // what the running command journals instead of itself; see DB.propagate
 	touched  bool         // the running command marked its changed keys itself; see DB.touch
 	newKeys  []newKey     // keys the running command created, for "new" notifications
+	lazy     []lazyEvent  // expired keys a read-only command found, to delete under the write lock; see DB.expireFound
 	tx       tx           // MULTI and WATCH
 	blk      *block       // the blocking command waiting; nil when none
 	serving  bool         // its command runs again because a key it waits on is ready
@@ -327,6 +328,9 @@ func (e *Engine) Exec(s *Session, args [][]byte) (Reply, error) {
 	s.bulks = s.bulks[:0]
 	if flags&Write == 0 {
 		r, err := e.runRead(s, cmd, call, flags, args)
+		if len(s.lazy) > 0 {
+			e.expireLazy(s)
+		}
 		if e.disk.aof != nil {
 			e.awaitSync()
 		}
@@ -345,7 +349,9 @@ func (e *Engine) Exec(s *Session, args [][]byte) (Reply, error) {
 	return r, err
 }
 
-// runRead runs a read-only command under the read lock.
+// runRead runs a read-only command under the read lock. Expired keys it
+// found are left on the session for expireLazy, which the caller runs
+// once the lock is released and before the reply leaves.
 func (e *Engine) runRead(s *Session, cmd *Command, call uint16, flags Flag, args [][]byte) (Reply, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
@@ -361,7 +367,12 @@ func (e *Engine) runRead(s *Session, cmd *Command, call uint16, flags Flag, args
 // into the cache together before the first runs, so that their cache
 // misses overlap instead of following one another. HELLO and RESET run
 // alone, since out encodes a reply in the protocol in force when it is
-// called: the replies before them must go out before they switch it.
+// called: the replies before them must go out before they switch it. A
+// read that found expired keys ends its run: they are deleted (see
+// expireLazy) after the replies before it went out and before its own,
+// so that the commands after it see them gone, and a client subscribed
+// to its own keyspace events gets "expired" before the reply, as from
+// Redis.
 func (e *Engine) ExecBatch(s *Session, cmds [][][]byte, out func(Reply, error)) {
 	if len(cmds) == 0 {
 		return
@@ -390,7 +401,7 @@ func (e *Engine) ExecBatch(s *Session, cmds [][][]byte, out func(Reply, error)) 
 			replies, errs = append(replies, r), append(errs, rerr)
 			i++
 			_, blocked = r.(blockedReply)
-			if i == len(cmds) || s.quit || len(replies) == maxBatchRun || blocked || cmd.switchesProto {
+			if i == len(cmds) || s.quit || len(replies) == maxBatchRun || blocked || cmd.switchesProto || len(s.lazy) > 0 {
 				err = nil
 				if i < len(cmds) && !s.quit {
 					cmd, call, flags, err = e.check(s, cmds[i])
@@ -416,12 +427,18 @@ func (e *Engine) ExecBatch(s *Session, cmds [][][]byte, out func(Reply, error)) 
 			e.awaitSync()
 		}
 		n := len(replies)
-		if blocked {
-			n-- // the run ends with a command that waits: answer it last
+		lazy := len(s.lazy) > 0
+		if blocked || lazy {
+			n-- // the run ends with a command that waits or found expired keys: answer it last
 		}
 		for j := range n {
 			out(replies[j], errs[j])
 			replies[j], errs[j] = nil, nil
+		}
+		if lazy {
+			e.expireLazy(s)
+			out(replies[n], errs[n])
+			replies[n], errs[n] = nil, nil
 		}
 		if blocked {
 			out(e.waitBlocked(s, replies[n].(blockedReply).b))

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -88,8 +89,9 @@ func (db *DB) expired(key string) bool {
 	return ok && at < db.now()
 }
 
-// lookup returns the live value of key. Under the write lock an expired
-// key is deleted; under the read lock it only looks missing.
+// lookup returns the live value of key. An expired key is missing, and
+// is deleted as Redis deletes a key that a command finds expired (see
+// DB.expireFound).
 func (db *DB) lookup(key []byte) (value, bool) {
 	var v value
 	var ok bool
@@ -102,9 +104,7 @@ func (db *DB) lookup(key []byte) (value, bool) {
 		return value{}, false
 	}
 	if db.expired(string(key)) {
-		if db.write {
-			db.expire(string(key))
-		}
+		db.expireFound(key)
 		return value{}, false
 	}
 	if db.eng.mem.track.Load() {
@@ -113,7 +113,8 @@ func (db *DB) lookup(key []byte) (value, bool) {
 	return v, true
 }
 
-// lookupRead is lookup for commands that count keyspace hits and misses.
+// lookupRead is lookup for commands that count keyspace hits and misses
+// and announce a miss, as Redis's lookupKeyRead.
 func (db *DB) lookupRead(key []byte) (value, bool) {
 	v, ok := db.lookup(key)
 	if ok {
@@ -121,18 +122,146 @@ func (db *DB) lookupRead(key []byte) (value, bool) {
 	} else {
 		db.sess.counters.misses.Add(1)
 		if db.eng.notifyFlags.Load()&notifyKeyMiss != 0 {
-			db.eng.notifyKey(db.sess.db, notifyKeyMiss, "keymiss", key)
+			db.notifyMiss(key)
 		}
 	}
 	return v, ok
 }
 
+// lookupStats is lookup for commands that count keyspace hits and misses
+// but announce no miss, as Redis's lookups with LOOKUP_NONOTIFY (OBJECT).
+func (db *DB) lookupStats(key []byte) (value, bool) {
+	v, ok := db.lookup(key)
+	if ok {
+		db.sess.counters.hits.Add(1)
+	} else {
+		db.sess.counters.misses.Add(1)
+	}
+	return v, ok
+}
+
+// notifyMiss announces a read that found no key. After an expiry that
+// waits for the read lock to be released, the announcement waits behind
+// it, so that subscribers see "expired" before "keymiss" as from Redis.
+func (db *DB) notifyMiss(key []byte) {
+	s := db.sess
+	if len(s.lazy) > 0 {
+		s.lazy = append(s.lazy, lazyEvent{db: s.db, key: string(key), miss: true})
+		return
+	}
+	db.eng.notifyKey(s.db, notifyKeyMiss, "keymiss", key)
+}
+
+// expireIfNeeded reports whether key is stored but expired, and then has
+// it deleted (see DB.expireFound), as Redis's expireIfNeeded. Commands
+// that walk the keyspace instead of looking keys up call it.
+func (db *DB) expireIfNeeded(key []byte) bool {
+	if !db.expired(str(key)) {
+		return false
+	}
+	db.expireFound(key)
+	return true
+}
+
+// expireFound deletes key, which the running command found expired, as
+// Redis deletes a key on the access that finds it expired. Under the
+// write lock (a write, or any command inside EXEC, which takes it) it is
+// deleted at once. Under the read lock nothing can be deleted: the key is
+// recorded on the session, and Exec deletes it under the write lock once
+// the command is done, before its reply leaves (see Engine.expireLazy).
+func (db *DB) expireFound(key []byte) {
+	if db.write || db.sess.tx.inExec {
+		db.expire(string(key))
+		return
+	}
+	db.sess.lazy = append(db.sess.lazy, lazyEvent{db: db.index(), key: string(key)})
+}
+
+// lazyEvent is what a read-only command left to do under the write lock:
+// delete an expired key it found, or announce a key miss that must follow
+// such a deletion.
+type lazyEvent struct {
+	db   int
+	key  string
+	miss bool // a "keymiss" announcement, not an expiry
+}
+
+// expire deletes key, which has expired; the caller holds the write lock.
 func (db *DB) expire(key string) {
-	db.eng.touch(db.sess.db, bytesOf(key), true)
-	db.ks.keys.delete(bytesOf(key))
-	delete(db.ks.expires, key)
-	db.eng.stats.expired.Add(1)
-	db.notify(notifyExpired, "expired", bytesOf(key))
+	db.eng.expireKey(db.sess, db.index(), key)
+}
+
+// index returns the number of the database db reads: the session's, but
+// for the other database of MOVE and COPY ... DB.
+func (db *DB) index() int {
+	if i := db.sess.db; db.eng.dbs[i] == db.ks {
+		return i
+	}
+	return slices.Index(db.eng.dbs, db.ks)
+}
+
+// expireKey deletes key of database dbi, whose TTL has passed, as Redis's
+// deleteExpiredKeyAndPropagate: the key's watchers are touched, it counts
+// in expired_keys, "expired" is announced and DEL journaled. s is the
+// session whose command found it, nil for the active expiry cycle. The
+// caller holds the write lock.
+func (e *Engine) expireKey(s *Session, dbi int, key string) {
+	ks := e.dbs[dbi]
+	e.touch(dbi, bytesOf(key), true)
+	ks.keys.delete(bytesOf(key))
+	delete(ks.expires, key)
+	e.stats.expired.Add(1)
+	if e.notifyFlags.Load() != 0 {
+		e.notifyKey(dbi, notifyExpired, "expired", bytesOf(key))
+	}
+	if e.journal != nil {
+		e.journalExpiry(s, dbi, key)
+	}
+}
+
+// journalExpiry journals the deletion of an expired key as DEL, as Redis
+// propagates it, so that replaying the journal never brings the key back
+// or counts it in DBSIZE. Inside EXEC the DEL joins the transaction's
+// writes, in the order they ran.
+func (e *Engine) journalExpiry(s *Session, dbi int, key string) {
+	args := [][]byte{[]byte("DEL"), []byte(key)}
+	if s != nil && s.tx.inExec {
+		s.tx.log = append(s.tx.log, journaled{db: dbi, args: args})
+		return
+	}
+	if err := e.journal.Append(dbi, args); err != nil {
+		e.log.Error("journal append failed", "command", "DEL", "err", err)
+	}
+}
+
+// expireLazy deletes, under the write lock, the expired keys the
+// session's read-only command found under the read lock (see
+// DB.expireFound), each only if it is still expired: another client may
+// have set it again, or the active cycle deleted it, in between. Key-miss
+// announcements held back behind them go out in order. Exec calls it
+// after the read lock is released and before the reply leaves, so that
+// the reader, and whoever it talks to next, sees the key gone.
+func (e *Engine) expireLazy(s *Session) {
+	e.mu.Lock()
+	now := e.now().UnixMilli()
+	for _, ev := range s.lazy {
+		if ev.miss {
+			e.notifyKey(ev.db, notifyKeyMiss, "keymiss", bytesOf(ev.key))
+			continue
+		}
+		if at, ok := e.dbs[ev.db].expires[ev.key]; ok && at < now {
+			e.expireKey(s, ev.db, ev.key)
+		}
+	}
+	if e.disk.aof != nil {
+		e.flushAOF()
+	}
+	e.mu.Unlock()
+	clear(s.lazy)
+	s.lazy = s.lazy[:0]
+	if e.disk.aof != nil {
+		e.awaitSync()
+	}
 }
 
 // getString returns key's string value; ok is false when key is missing.
@@ -261,13 +390,8 @@ func (e *Engine) expireSlice(i int) (deleted int, more bool) {
 		sampled, expired := 0, 0
 		for k, at := range ks.expires {
 			if at < now {
-				e.touch(i, bytesOf(k), true)
-				ks.keys.delete(bytesOf(k))
-				delete(ks.expires, k)
+				e.expireKey(nil, i, k)
 				expired++
-				if e.notifyFlags.Load() != 0 {
-					e.notifyKey(i, notifyExpired, "expired", bytesOf(k))
-				}
 			}
 			sampled++
 			if sampled == expireSample {
@@ -283,7 +407,9 @@ func (e *Engine) expireSlice(i int) (deleted int, more bool) {
 			break
 		}
 	}
-	e.stats.expired.Add(int64(deleted))
+	if deleted > 0 && e.disk.aof != nil {
+		e.flushAOF() // the DELs go to the file as a write's would
+	}
 	return deleted, more
 }
 

@@ -420,7 +420,9 @@ func memoryUsage(db *DB, args [][]byte) (Reply, error) {
 			samples = 1 << 30 // all
 		}
 	}
-	v, ok := db.lookup(args[2])
+	// As Redis 7.0's, the key is not looked up as a read: an expired key
+	// still stored is measured, not deleted, and its access time stays.
+	v, ok := db.ks.keys.get(args[2])
 	if !ok {
 		return nil, nil
 	}

@@ -159,6 +159,13 @@ func (c *conn) serve() {
 func (c *conn) handle() {
 	s, r, w, sess := c.srv, c.r, c.w, c.sess
 	reply := func(rep engine.Reply, err error) {
+		if c.pending.Load() && sess.Subscribed() {
+			// Messages queued while the command ran (its own keyspace
+			// events, say) go before its reply, where Redis's output
+			// buffer holds them. A monitor's lines stay after it: Redis
+			// feeds monitors once a command has answered.
+			c.writeQueue(false)
+		}
 		w.Proto = sess.Proto()
 		if err != nil {
 			s.writeError(w, err)
@@ -363,7 +370,11 @@ func (c *conn) overLimit(n int64) (limit int64, over bool) {
 
 // writePushes writes the queued pushes and flushes them, with any replies
 // buffered before them.
-func (c *conn) writePushes() error {
+func (c *conn) writePushes() error { return c.writeQueue(true) }
+
+// writeQueue writes the queued pushes, then flushes when flush is set;
+// without it, a failed write shows at the next flush.
+func (c *conn) writeQueue(flush bool) error {
 	c.mu.Lock()
 	batch, n := c.queue, c.queued
 	c.queue, c.spare = c.spare, nil
@@ -372,7 +383,10 @@ func (c *conn) writePushes() error {
 	for _, r := range batch {
 		writeReply(c.w, r)
 	}
-	err := c.w.Flush()
+	var err error
+	if flush {
+		err = c.w.Flush()
+	}
 	clear(batch)
 	c.mu.Lock()
 	c.queued -= n

@@ -1,6 +1,7 @@
 package difftest
 
 import (
+	"strconv"
 	"strings"
 )
 
@@ -55,9 +56,46 @@ func (d *driver) next() []string {
 		}
 		args := d.mutate(c)
 		if knownSkip(args) == "" {
+			if r := readAfter(d.g, args, false); r != nil {
+				d.queue = append(d.queue, r)
+			}
 			return args
 		}
 	}
+}
+
+// pastExpiryReads are the reads readAfter chooses from: each looks its
+// key up, and none depends on the order of a table.
+var pastExpiryReads = []string{"GET", "MGET", "EXISTS", "TOUCH", "TYPE", "STRLEN", "LLEN", "HLEN", "SCARD", "ZCARD"}
+
+// ttlReads are reads readAfter also chooses from outside sequences, where
+// their replies are compared within the runner's slack (inside MULTI the
+// EXEC reply is compared exactly, and a TTL set in the same SET may be
+// in the future: the last of repeated options wins).
+var ttlReads = []string{"TTL", "PTTL"}
+
+// readAfter returns a read of the key that args stores, when args is a
+// SET with an expiry already past, else nil; inSeq when args is part of a
+// sequence. Such a SET leaves the key stored, expired, as Redis 7.0 does;
+// either server's active expiry may delete it at any moment, so that
+// until something reads it DBSIZE would depend on timing. Reading it at
+// once deletes it on both, and tests how reads treat an expired key.
+func readAfter(g *G, args []string, inSeq bool) []string {
+	if !is(args, "SET") || len(args) < 5 {
+		return nil
+	}
+	reads := pastExpiryReads
+	if !inSeq {
+		reads = append(reads[:len(reads):len(reads)], ttlReads...)
+	}
+	for i := 3; i+1 < len(args); i++ {
+		n, err := strconv.ParseInt(args[i+1], 10, 64)
+		past := err == nil && n > 0 && (strings.EqualFold(args[i], "EXAT") && n < 4e9 || strings.EqualFold(args[i], "PXAT") && n < 4e12)
+		if past {
+			return []string{g.Pick(reads...), args[1]}
+		}
+	}
+	return nil
 }
 
 // pending reports whether a sequence is under way, which the run must
@@ -91,6 +129,9 @@ func (d *driver) sequence(c Command) [][]string {
 			args[0] = mixedCase(d.g, args[0])
 		}
 		out = append(out, args)
+		if r := readAfter(d.g, args, true); r != nil {
+			out = append(out, r) // inside MULTI too: EXEC runs it right after the SET
+		}
 	}
 	return out
 }

@@ -49,19 +49,6 @@ var knownDiffs = []knownDiff{
 	{ID: "config-set-not-atomic", Skip: func(a []string) bool {
 		return is(a, "CONFIG") && len(a) > 4 && strings.EqualFold(a[1], "SET")
 	}},
-	{ID: "set-past-expiry-dbsize", Skip: func(a []string) bool {
-		if !is(a, "SET") {
-			return false
-		}
-		for i := 3; i+1 < len(a); i++ {
-			n, err := strconv.ParseInt(a[i+1], 10, 64)
-			past := err == nil && n > 0 && (strings.EqualFold(a[i], "EXAT") && n < 4e9 || strings.EqualFold(a[i], "PXAT") && n < 4e12)
-			if past {
-				return true
-			}
-		}
-		return false
-	}},
 	{ID: "error-quotes-nul", Skip: func(a []string) bool {
 		quoted := slices.ContainsFunc(unknownNames, func(n string) bool { return strings.EqualFold(n, a[0]) }) ||
 			is(a, "HELLO") || containers[strings.ToUpper(a[0])]
