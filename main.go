@@ -224,6 +224,7 @@ func openServeStore(path string, aof *persist.AOF, appendonly bool, lo persist.L
 		return nil, nil, err
 	}
 	o.Snapshotter = f
+	o.Serializer = persist.DumpFormat{}
 	o.Journal = aof
 	e := engine.New(o)
 	fail := func(err error) (*engine.Engine, *persist.File, error) {

@@ -300,6 +300,20 @@ func TestServe_RedisCLISessionAndRestart(t *testing.T) {
 			t.Errorf("redis-cli %s = %q, want %q", s.args, got, s.want)
 		}
 	}
+	// DUMP and RESTORE through the binary: serve wires the RDB payload
+	// format into its engine.
+	c := dial(t, "127.0.0.1:"+port)
+	payload, err := c.Do("DUMP", "tasks")
+	if err != nil || len(payload.Str) == 0 {
+		t.Fatalf("DUMP tasks = %v, %v", payload, err)
+	}
+	if v, err := c.Do("RESTORE", "tasks:copy", "0", string(payload.Str)); err != nil || string(v.Str) != "OK" {
+		t.Fatalf("RESTORE = %v, %v", v, err)
+	}
+	if got := rc(port, "LRANGE", "tasks:copy", "0", "-1"); got != "task2\ntask1\n" {
+		t.Errorf("LRANGE of the restored copy = %q", got)
+	}
+	rc(port, "DEL", "tasks:copy")
 	if got := rc(port, "--no-raw", "LRANGE", "tasks", "0", "-1"); got != "1) \"task2\"\n2) \"task1\"\n" {
 		t.Errorf("redis-cli --no-raw LRANGE = %q", got)
 	}
