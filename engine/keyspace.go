@@ -278,22 +278,29 @@ func (db *DB) getString(key []byte) (b []byte, ok bool, err error) {
 
 // set stores v at key, dropping any TTL, and counts one change.
 func (db *DB) set(key []byte, v value) {
-	db.notifyNew(key)
-	db.ks.keys.put(key, v)
-	if len(db.ks.expires) > 0 {
-		delete(db.ks.expires, str(key))
-	}
+	db.storeFresh(key, v)
 	db.changed(1)
 }
 
 // create stores a new collection at key without counting a change; the
 // caller counts the elements it adds.
-func (db *DB) create(key []byte, v value) {
+func (db *DB) create(key []byte, v value) { db.storeFresh(key, v) }
+
+// storeFresh puts v at key without a TTL. A key there whose TTL has passed is
+// first deleted as expired, as Redis's lookupKeyWrite in setKey deletes
+// it, with its event and its DEL journaled.
+func (db *DB) storeFresh(key []byte, v value) {
+	if len(db.ks.expires) > 0 {
+		if at, ok := db.ks.expires[str(key)]; ok {
+			if at < db.now() {
+				db.expire(string(key))
+			} else {
+				delete(db.ks.expires, str(key))
+			}
+		}
+	}
 	db.notifyNew(key)
 	db.ks.keys.put(key, v)
-	if len(db.ks.expires) > 0 {
-		delete(db.ks.expires, str(key))
-	}
 }
 
 // replace stores v at an existing key, keeping its TTL.
