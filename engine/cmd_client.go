@@ -56,6 +56,8 @@ func cmdClient(db *DB, args [][]byte) (Reply, error) {
 		return OK, nil
 	}
 	return helpReply("CLIENT",
+		"CACHING (YES|NO)", "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+		"GETREDIR", "    Return the client ID we are redirecting to when tracking is enabled.",
 		"GETNAME", "    Return the name of the current connection.",
 		"ID", "    Return the ID of the current connection.",
 		"INFO", "    Return information about the current client connection.",
@@ -66,15 +68,17 @@ func cmdClient(db *DB, args [][]byte) (Reply, error) {
 		"    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Kill connections by type.",
 		"    * USER <username>", "      Kill connections authenticated by <username>.",
 		"    * SKIPME (YES|NO)", "      Skip killing current connection (default: yes).",
-		"    * ID <client-id>", "      Kill connections by client id.",
 		"LIST [options ...]", "    Return information about client connections. Options:",
 		"    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Return clients of specified type.",
+		"UNPAUSE", "    Stop the current client pause, resuming traffic.",
+		"PAUSE <timeout> [WRITE|ALL]", "    Suspend all, or just write, clients for <timeout> milliseconds.",
+		"REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
 		"SETNAME <name>", "    Assign the name <name> to the current connection.",
 		"UNBLOCK <clientid> [TIMEOUT|ERROR]", "    Unblock the specified blocked client.",
-		"SETINFO <option> <value>", "    Set client meta attr. Options are:",
-		"    * LIB-NAME: the client lib name.", "    * LIB-VER: the client lib version.",
+		"TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]", "         [OPTIN] [OPTOUT] [NOLOOP]",
+		"    Control server assisted client side caching.",
+		"TRACKINGINFO", "    Report tracking status for the current connection.",
 		"NO-EVICT (ON|OFF)", "    Protect current client connection from eviction.",
-		"NO-TOUCH (ON|OFF)", "    Will not touch LRU/LFU stats when this mode is on.",
 	), nil
 }
 
@@ -131,7 +135,10 @@ const (
 	typeMaster
 )
 
+// parseClientType reads a client type as Redis's getClientTypeByName
+// does, with strcasecmp: the name ends at a NUL byte.
 func parseClientType(b []byte) (clientType, error) {
+	b = cString(b)
 	switch {
 	case equalFold(b, "NORMAL"):
 		return typeNormal, nil
@@ -361,7 +368,7 @@ func clientKill(e *Engine, s *Session, args [][]byte) (Reply, error) {
 				laddr = val
 			case equalFold(opt, "USER"):
 				if string(val) != "default" {
-					return nil, errf(oneLine("No such user '" + string(val) + "'"))
+					return nil, errf(oneLine("No such user '" + quote(val) + "'"))
 				}
 			case equalFold(opt, "SKIPME"):
 				switch {

@@ -16,9 +16,22 @@ func serverCommands() []*Command {
 		{Name: "BGSAVE", Group: "server", Arity: -1, Flags: ReadOnly | Admin | NoScript,
 			Args: "[SCHEDULE]", Summary: "Asynchronously saves the database(s) to disk.", Since: "1.0.0", Run: cmdBgsave},
 		{Name: "COMMAND", Group: "server", Arity: -1, Flags: ReadOnly | Loading | Stale,
-			Args: "[COUNT|DOCS [command-name ...]|INFO [command-name ...]|LIST]", Summary: "Returns detailed information about all commands.", Since: "2.8.13", Run: cmdCommand},
-		{Name: "CONFIG", Group: "server", Arity: -2, Flags: ReadOnly | Admin | NoScript | Loading | Stale,
-			Args: "GET parameter [parameter ...]|SET parameter value [parameter value ...]|RESETSTAT", Summary: "Gets or sets configuration parameters, or resets INFO's statistics.", Since: "2.0.0", Run: cmdConfig},
+			Args: "[COUNT|DOCS [command-name ...]|INFO [command-name ...]|LIST]", Summary: "Returns detailed information about all commands.", Since: "2.8.13", Run: cmdCommand,
+			Subcommands: []*Subcommand{
+				{Name: "COUNT", Arity: 2, Flags: Loading | Stale},
+				{Name: "DOCS", Arity: -2, Flags: Loading | Stale},
+				{Name: "HELP", Arity: 2, Flags: Loading | Stale},
+				{Name: "INFO", Arity: -2, Flags: Loading | Stale},
+				{Name: "LIST", Arity: -2, Flags: Loading | Stale},
+			}},
+		{Name: "CONFIG", Group: "server", Arity: -2, Flags: ReadOnly | NoScript | Loading | Stale,
+			Args: "GET parameter [parameter ...]|SET parameter value [parameter value ...]|RESETSTAT", Summary: "Gets or sets configuration parameters, or resets INFO's statistics.", Since: "2.0.0", Run: cmdConfig,
+			Subcommands: []*Subcommand{
+				{Name: "GET", Arity: -3, Flags: Admin | NoScript | Loading | Stale},
+				{Name: "HELP", Arity: 2, Flags: Loading | Stale},
+				{Name: "RESETSTAT", Arity: 2, Flags: Admin | NoScript | Loading | Stale},
+				{Name: "SET", Arity: -4, Flags: Admin | NoScript | Loading | Stale},
+			}},
 		{Name: "DBSIZE", Group: "server", Arity: 1, Flags: ReadOnly | Fast,
 			Summary: "Returns the number of keys in the database.", Since: "1.0.0", Run: cmdDbsize},
 		{Name: "FLUSHALL", Group: "server", Arity: -1, Flags: Write,
@@ -49,6 +62,9 @@ func serverCommands() []*Command {
 }
 
 func cmdPing(db *DB, args [][]byte) (Reply, error) {
+	if len(args) > 2 {
+		return nil, errWrongArgs("ping") // before the subscribed form, as in Redis
+	}
 	if s := db.sess; s.proto == 2 && s.subs.n.Load() > 0 {
 		// A subscribed RESP2 client tells replies from messages by shape.
 		msg := []byte{}
@@ -57,13 +73,10 @@ func cmdPing(db *DB, args [][]byte) (Reply, error) {
 		}
 		return Bulks{[]byte("pong"), msg}, nil
 	}
-	switch len(args) {
-	case 1:
+	if len(args) == 1 {
 		return Pong, nil
-	case 2:
-		return clone(args[1]), nil
 	}
-	return nil, errWrongArgs("ping")
+	return clone(args[1]), nil
 }
 
 func cmdEcho(db *DB, args [][]byte) (Reply, error) { return clone(args[1]), nil }
@@ -88,8 +101,11 @@ func cmdSelect(db *DB, args [][]byte) (Reply, error) {
 }
 
 // cmdHello answers HELLO [protover [AUTH user pass] [SETNAME name]]. As
-// in Redis, it authenticates first, then refuses a client that still has
-// not, then names it, and switches the protocol only when all succeeded.
+// in Redis, it acts on each option in turn and stops at the first that
+// fails (a wrong password, a bad name, an unknown option), keeping what
+// the ones before it did; then it refuses a client that still has not
+// authenticated, and switches the protocol only when all that succeeded.
+// Options are matched as Redis's strcasecmp matches them, up to a NUL byte.
 func cmdHello(db *DB, args [][]byte) (Reply, error) {
 	s := db.sess
 	proto := s.proto
@@ -103,36 +119,28 @@ func cmdHello(db *DB, args [][]byte) (Reply, error) {
 		}
 		proto = int(v)
 	}
-	var user, pass, name []byte
-	auth, setName := false, false
 	for j := 2; j < len(args); j++ {
 		more := len(args) - j - 1
 		switch {
-		case equalFold(args[j], "AUTH") && more >= 2:
+		case equalFoldC(args[j], "AUTH") && more >= 2:
 			s.redact(j + 1)
 			s.redact(j + 2)
-			user, pass, auth = args[j+1], args[j+2], true
+			if !db.eng.authenticate(args[j+1], args[j+2]) {
+				return nil, ErrWrongPass
+			}
+			s.authed = true
 			j += 2
-		case equalFold(args[j], "SETNAME") && more >= 1:
-			name, setName = args[j+1], true
+		case equalFoldC(args[j], "SETNAME") && more >= 1:
+			if err := s.setName(args[j+1]); err != nil {
+				return nil, err
+			}
 			j++
 		default:
-			return nil, errf(oneLine("Syntax error in HELLO option '" + string(args[j]) + "'"))
+			return nil, errf(oneLine("Syntax error in HELLO option '" + quote(args[j]) + "'"))
 		}
-	}
-	if auth {
-		if !db.eng.authenticate(user, pass) {
-			return nil, ErrWrongPass
-		}
-		s.authed = true
 	}
 	if !s.authed && db.eng.RequiresAuth() {
 		return nil, ErrHelloNoAuth
-	}
-	if setName {
-		if err := s.setName(name); err != nil {
-			return nil, err
-		}
 	}
 	s.proto = proto
 	return Map{
@@ -385,7 +393,13 @@ func cmdCommand(db *DB, args [][]byte) (Reply, error) {
 			"COUNT", "    Return the total number of commands in this Redis server.",
 			"LIST", "    Return a list of all commands in this Redis server.",
 			"INFO [<command-name> ...]", "    Return details about multiple Redis commands.",
+			"    If no command names are given, documentation details for all",
+			"    commands are returned.",
 			"DOCS [<command-name> ...]", "    Return documentation details about multiple Redis commands.",
+			"    If no command names are given, documentation details for all",
+			"    commands are returned.",
+			"GETKEYS <full-command>", "    Return the keys from a full Redis command.",
+			"GETKEYSANDFLAGS <full-command>", "    Return the keys and the access flags from a full Redis command.",
 		), nil
 	}
 	return nil, errSubcommand("COMMAND", sub)

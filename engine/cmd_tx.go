@@ -90,20 +90,35 @@ func notQueued(c *Command) bool {
 	return false
 }
 
-// queueCheck decides what happens to a command sent inside MULTI, after
-// check resolved it with err: refused commands abort the transaction, and
-// the rest, but for notQueued ones, are queued.
-func (s *Session) queueCheck(cmd *Command, call uint16, flags Flag, err error) (*Command, uint16, Flag, error) {
-	if err != nil {
+// refused handles a command check refused with err before it ran, as
+// Redis's rejectCommand does: inside MULTI it aborts the transaction, so
+// that EXEC answers EXECABORT; a refused EXEC, inside MULTI or not,
+// discards the transaction (and the watched keys) and answers EXECABORT
+// with the reason.
+func (s *Session) refused(cmd *Command, err error) error {
+	if s.tx.multi {
 		s.tx.aborted = true
-		if cmd != nil && cmd == execCommand {
-			s.discard()
-			if e, ok := err.(*Error); ok {
-				err = &Error{Code: "EXECABORT", Msg: "Transaction discarded because of: " + e.Msg}
-			}
-		}
-		return cmd, call, flags, err
 	}
+	if cmd != execCommand {
+		return err
+	}
+	s.discard()
+	e, ok := err.(*Error)
+	if !ok {
+		return err
+	}
+	// Redis quotes the reason as it would have sent it, without the '-',
+	// and its own messages carry no "ERR" of their own.
+	reason := e.Msg
+	if e.Code != "ERR" {
+		reason = e.Error()
+	}
+	return &Error{Code: "EXECABORT", Msg: "Transaction discarded because of: " + reason}
+}
+
+// queueCheck decides what happens to a command sent inside MULTI, after
+// check accepted it: all but the notQueued ones are queued.
+func (s *Session) queueCheck(cmd *Command, call uint16, flags Flag) (*Command, uint16, Flag, error) {
 	if notQueued(cmd) {
 		if cmd == execCommand {
 			// EXEC takes the write lock even for reads only: they

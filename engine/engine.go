@@ -482,11 +482,12 @@ func (e *Engine) check(s *Session, args [][]byte) (cmd *Command, call uint16, fl
 	}
 	if err != nil {
 		s.ran(call, e.coarse())
+		return cmd, call, flags, s.refused(cmd, err)
 	}
 	if s.tx.multi {
-		return s.queueCheck(cmd, call, flags, err)
+		return s.queueCheck(cmd, call, flags)
 	}
-	return cmd, call, flags, err
+	return cmd, call, flags, nil
 }
 
 // run runs a checked command; the caller holds the lock its flags ask

@@ -62,23 +62,20 @@ func errWrongArgs(name string) *Error {
 }
 
 // errUnknownCommand words the error as Redis 7 does, quoting up to 128
-// bytes of the arguments, each followed by a space.
+// bytes of the arguments, each followed by a space. Like the name, each
+// argument ends at a NUL byte, where Redis's %s ends it.
 func errUnknownCommand(args [][]byte) *Error {
 	var b strings.Builder
 	for _, a := range args[1:] {
 		if b.Len() >= 128 {
 			break
 		}
-		n := min(len(a), 128-b.Len())
+		n := 128 - b.Len()
 		b.WriteByte('\'')
-		b.Write(a[:n])
+		b.WriteString(trunc(a, n))
 		b.WriteString("' ")
 	}
-	name := args[0]
-	if len(name) > 128 {
-		name = name[:128]
-	}
-	return errf(oneLine("unknown command '" + string(name) + "', with args beginning with: " + b.String()))
+	return errf(oneLine("unknown command '" + trunc(args[0], 128) + "', with args beginning with: " + b.String()))
 }
 
 func errSubcommand(cmd string, sub []byte) *Error {
@@ -89,12 +86,19 @@ func errExpireTime(cmd string) *Error {
 	return errf("invalid expire time in '" + strings.ToLower(cmd) + "' command")
 }
 
+// trunc returns an argument as C's "%.*s" prints it into an error: up
+// to its first NUL byte, and at most n bytes.
 func trunc(b []byte, n int) string {
+	b = cString(b)
 	if len(b) > n {
 		b = b[:n]
 	}
 	return string(b)
 }
+
+// quote returns an argument as C's "%s" prints it into an error: up to
+// its first NUL byte.
+func quote(b []byte) string { return string(cString(b)) }
 
 // oneLine replaces line breaks so an error stays one line on the wire.
 func oneLine(s string) string {

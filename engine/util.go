@@ -70,6 +70,11 @@ func (s *Session) intValue(n int64) value {
 	return value{str: strconv.AppendInt(s.num[:0], n, 10)}
 }
 
+// equalFoldC reports whether b, up to its first NUL byte, equals the
+// upper-case ASCII word w, ignoring case: what Redis's strcasecmp on an
+// argument decides.
+func equalFoldC(b []byte, w string) bool { return equalFold(cString(b), w) }
+
 // equalFold reports whether b equals the upper-case ASCII word w,
 // ignoring case, without allocating.
 func equalFold(b []byte, w string) bool {

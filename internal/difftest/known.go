@@ -24,70 +24,24 @@ type knownDiff struct {
 
 // knownDiffs are the open differences.
 var knownDiffs = []knownDiff{
-	{ID: "help-texts", Skip: func(a []string) bool {
-		return len(a) >= 2 && containers[strings.ToUpper(a[0])] && strings.EqualFold(a[1], "HELP")
-	}},
-	{ID: "command-help-arity", Skip: func(a []string) bool {
-		return is(a, "COMMAND") && len(a) > 2 && strings.EqualFold(a[1], "HELP")
-	}},
 	{ID: "command-info-docs", Skip: func(a []string) bool {
 		if !is(a, "COMMAND") {
 			return false
 		}
 		return len(a) == 1 || slices.ContainsFunc([]string{"INFO", "DOCS", "COUNT", "LIST"}, func(s string) bool { return strings.EqualFold(a[1], s) })
 	}},
-	{ID: "config-get-name-case", Skip: func(a []string) bool {
-		return is(a, "CONFIG") && len(a) > 2 && strings.EqualFold(a[1], "GET") &&
-			slices.ContainsFunc(a[2:], func(p string) bool { return p != strings.ToLower(p) })
-	}},
 	{ID: "client-redis72-subcommands", Skip: func(a []string) bool {
 		return is(a, "CLIENT") && len(a) >= 2 && (strings.EqualFold(a[1], "NO-TOUCH") || strings.EqualFold(a[1], "SETINFO"))
-	}},
-	{ID: "config-set-odd-arguments", Skip: func(a []string) bool {
-		return is(a, "CONFIG") && len(a) > 4 && strings.EqualFold(a[1], "SET") && len(a)%2 == 1
-	}},
-	{ID: "config-set-not-atomic", Skip: func(a []string) bool {
-		return is(a, "CONFIG") && len(a) > 4 && strings.EqualFold(a[1], "SET")
-	}},
-	{ID: "error-quotes-nul", Skip: func(a []string) bool {
-		quoted := slices.ContainsFunc(unknownNames, func(n string) bool { return strings.EqualFold(n, a[0]) }) ||
-			is(a, "HELLO") || containers[strings.ToUpper(a[0])]
-		return quoted && slices.ContainsFunc(a, func(s string) bool { return strings.Contains(s, "\x00") })
-	}},
-	{ID: "hello-options-in-order", Skip: func(a []string) bool { return is(a, "HELLO") && !helloSimple(a) }},
-	{ID: "unknown-subcommand-checked-late", InSeq: func(a []string) bool {
-		subs, ok := subcommands[strings.ToUpper(a[0])]
-		if !ok || len(a) < 2 {
-			return false
-		}
-		// The subcommands' arities are not known here: leave out all but
-		// the few forms whose arity is certainly right.
-		sub := strings.ToUpper(a[1])
-		fine := sub == "ENCODING" && len(a) == 3 || sub == "REFCOUNT" && len(a) == 3 || sub == "NUMPAT" && len(a) == 2
-		return !fine || !slices.Contains(subs, sub)
 	}},
 	{ID: "sort-after-erange", Skip: func(a []string) bool {
 		return slices.ContainsFunc(a, func(s string) bool { return slices.Contains(erangeArgs, strings.TrimLeft(s, "([")) })
 	}},
-	{ID: "exec-refused-not-execabort", Skip: func(a []string) bool { return is(a, "EXEC") && len(a) > 1 }},
 }
 
 // erangeArgs are the arguments the generators make that C's strtod or
 // strtoul parses with errno set to ERANGE (out of range, or a float
 // that underflows).
 var erangeArgs = []string{"1e309", "-1e309", "1e-400", "18446744073709551616", "99999999999999999999"}
-
-// subcommands are the subcommands Redis 7.0 has of each container the
-// generators use.
-var subcommands = map[string][]string{
-	"CONFIG":  {"GET", "SET", "RESETSTAT", "REWRITE", "HELP"},
-	"COMMAND": {"INFO", "DOCS", "COUNT", "LIST", "GETKEYS", "GETKEYSANDFLAGS", "HELP"},
-	"CLIENT": {"ID", "INFO", "LIST", "GETNAME", "SETNAME", "NO-EVICT", "KILL", "HELP", "CACHING", "GETREDIR",
-		"PAUSE", "UNPAUSE", "REPLY", "TRACKING", "TRACKINGINFO", "UNBLOCK"},
-	"OBJECT":  {"ENCODING", "REFCOUNT", "IDLETIME", "FREQ", "HELP"},
-	"PUBSUB":  {"CHANNELS", "NUMSUB", "NUMPAT", "SHARDCHANNELS", "SHARDNUMSUB", "HELP"},
-	"SLOWLOG": {"GET", "LEN", "RESET", "HELP"},
-}
 
 // knownInSeq returns the ID of the known difference args would run into
 // inside a sequence, or "".
@@ -127,42 +81,4 @@ func isInt64(s string) bool {
 func fitsInt32(s string) bool {
 	n, err := strconv.ParseInt(s, 10, 64)
 	return err != nil || (n >= -1<<31 && n < 1<<31)
-}
-
-// helloSimple reports whether HELLO's options are such that checking
-// them all before acting on any (as photon does) and acting on each in
-// turn (as Redis does) give the same result: at most one option, or
-// options that are all well-formed, authenticate as the default user
-// and set valid names.
-func helloSimple(a []string) bool {
-	n := 0
-	for j := 2; j < len(a); j++ {
-		n++
-		switch more := len(a) - 1 - j; {
-		case strings.EqualFold(a[j], "AUTH") && more >= 2:
-			if a[j+1] != "default" {
-				return n == 1 && j+3 == len(a)
-			}
-			j += 2
-		case strings.EqualFold(a[j], "SETNAME") && more >= 1:
-			if !validName(a[j+1]) {
-				return n == 1 && j+2 == len(a)
-			}
-			j++
-		default:
-			return n == 1
-		}
-	}
-	return true
-}
-
-// validName reports whether CLIENT SETNAME accepts name: no spaces, line
-// breaks or other characters outside '!' to '~'.
-func validName(name string) bool {
-	for i := 0; i < len(name); i++ {
-		if name[i] < '!' || name[i] > '~' {
-			return false
-		}
-	}
-	return true
 }
