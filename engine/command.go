@@ -59,7 +59,7 @@ type Command struct {
 	Flags   Flag
 	Keys    Keys
 	Args    string // usage after the name, as in Redis's docs: "key value [EX seconds]"
-	Summary string // one sentence ending in a period
+	Summary string // Redis 7.0's summary, verbatim, as COMMAND DOCS answers it
 	Since   string // the Redis version that introduced it
 	Run     Handler
 
