@@ -13,7 +13,7 @@ func blockingCommands() []*Command {
 	return []*Command{
 		{Name: "BLMOVE", Group: "list", Arity: 6, Flags: f | DenyOOM, Keys: Keys{1, 2, 1},
 			Args: "source destination LEFT|RIGHT LEFT|RIGHT timeout", Summary: "Pop an element from a list, push it to another list and return it; or block until one is available", Since: "6.2.0", Run: cmdBlmove},
-		{Name: "BLMPOP", Group: "list", Arity: -5, Flags: f,
+		{Name: "BLMPOP", Group: "list", Arity: -5, Flags: Write | Blocking,
 			Args: "timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]", Summary: "Pop elements from a list, or block until one is available", Since: "7.0.0", Run: cmdBlmpop},
 		{Name: "BLPOP", Group: "list", Arity: -3, Flags: f, Keys: Keys{1, -2, 1},
 			Args: "key [key ...] timeout", Summary: "Remove and get the first element in a list, or block until one is available", Since: "2.0.0", Run: cmdBlpop},
@@ -21,7 +21,7 @@ func blockingCommands() []*Command {
 			Args: "key [key ...] timeout", Summary: "Remove and get the last element in a list, or block until one is available", Since: "2.0.0", Run: cmdBrpop},
 		{Name: "BRPOPLPUSH", Group: "list", Arity: 4, Flags: f | DenyOOM, Keys: Keys{1, 2, 1},
 			Args: "source destination timeout", Summary: "Pop an element from a list, push it to another list and return it; or block until one is available", Since: "2.2.0", Run: cmdBrpoplpush},
-		{Name: "BZMPOP", Group: "sorted_set", Arity: -5, Flags: f,
+		{Name: "BZMPOP", Group: "sorted_set", Arity: -5, Flags: Write | Blocking,
 			Args: "timeout numkeys key [key ...] MIN|MAX [COUNT count]", Summary: "Remove and return members with scores in a sorted set or block until one is available", Since: "7.0.0", Run: cmdBzmpop},
 		{Name: "BZPOPMAX", Group: "sorted_set", Arity: -3, Flags: f | Fast, Keys: Keys{1, -2, 1},
 			Args: "key [key ...] timeout", Summary: "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", Since: "5.0.0", Run: cmdBzpopmax},

@@ -308,7 +308,7 @@ func TestExec_Commands(t *testing.T) {
 		}},
 		{"command", []step{
 			{"COMMAND FOO", "ERR unknown subcommand 'FOO'. Try COMMAND HELP."},
-			{"COMMAND INFO nosuch", "[(nil array)]"},
+			{"COMMAND INFO nosuch", "[(nil)]"},
 		}},
 	}
 	for _, tc := range cases {
