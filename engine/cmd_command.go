@@ -11,7 +11,7 @@ import (
 // leaves that order unspecified.
 func cmdCommand(db *DB, args [][]byte) (Reply, error) {
 	if len(args) == 1 {
-		return allCommandInfos(), nil
+		return commandInfos(nil), nil
 	}
 	sub := args[1]
 	switch {
@@ -20,63 +20,80 @@ func cmdCommand(db *DB, args [][]byte) (Reply, error) {
 	case equalFold(sub, "LIST"):
 		return commandList(args[2:])
 	case equalFold(sub, "INFO"):
-		if len(args) == 2 {
-			return allCommandInfos(), nil
-		}
-		out := make([]Reply, len(args)-2)
-		for i, name := range args[2:] {
-			out[i] = nil // Redis answers a null bulk string for an unknown name
-			if c, s := lookupFullName(name); s != nil {
-				out[i] = subcommandInfo(c, s)
-			} else if c != nil {
-				out[i] = commandInfo(c)
-			}
-		}
-		return out, nil
+		return commandInfos(args[2:]), nil
 	case equalFold(sub, "DOCS"):
-		out := Map{}
-		if len(args) == 2 {
-			for _, c := range commandTable {
-				out = append(out, []byte(strings.ToLower(c.Name)), commandDoc(c))
-			}
-			return out, nil
-		}
-		for _, name := range args[2:] {
-			if c, s := lookupFullName(name); s != nil {
-				out = append(out, []byte(fullName(c, s)), subcommandDoc(c, s))
-			} else if c != nil {
-				out = append(out, []byte(strings.ToLower(c.Name)), commandDoc(c))
-			}
-		}
-		return out, nil
+		return commandDocs(args[2:]), nil
 	case equalFold(sub, "GETKEYS"):
 		return getKeysReply(args[2:], false)
 	case equalFold(sub, "GETKEYSANDFLAGS"):
 		return getKeysReply(args[2:], true)
+	case equalFold(sub, "HELP"):
+		return commandHelp, nil
 	}
-	// HELP: Exec has checked that the subcommand exists.
-	return helpReply("COMMAND",
-		"(no subcommand)", "    Return details about all Redis commands.",
-		"COUNT", "    Return the total number of commands in this Redis server.",
-		"LIST", "    Return a list of all commands in this Redis server.",
-		"INFO [<command-name> ...]", "    Return details about multiple Redis commands.",
-		"    If no command names are given, documentation details for all",
-		"    commands are returned.",
-		"DOCS [<command-name> ...]", "    Return documentation details about multiple Redis commands.",
-		"    If no command names are given, documentation details for all",
-		"    commands are returned.",
-		"GETKEYS <full-command>", "    Return the keys from a full Redis command.",
-		"GETKEYSANDFLAGS <full-command>", "    Return the keys and the access flags from a full Redis command.",
-	), nil
+	return nil, errSubcommand("COMMAND", sub)
 }
 
-func allCommandInfos() Reply {
-	out := make([]Reply, len(commandTable))
-	for i, c := range commandTable {
-		out[i] = commandInfo(c)
+// commandInfos answers COMMAND INFO: the entries of the commands or
+// subcommands ("client|list") named, a null bulk string for a name there
+// is none of, as Redis answers; with no names, of every command.
+func commandInfos(names [][]byte) Reply {
+	if len(names) == 0 {
+		out := make([]Reply, len(commandTable))
+		for i, c := range commandTable {
+			out[i] = commandInfo(c)
+		}
+		return out
+	}
+	out := make([]Reply, len(names))
+	for i, name := range names {
+		switch c, s := lookupFullName(name); {
+		case s != nil:
+			out[i] = subcommandInfo(c, s)
+		case c != nil:
+			out[i] = commandInfo(c)
+		default:
+			out[i] = nil
+		}
 	}
 	return out
 }
+
+// commandDocs answers COMMAND DOCS: a map of the names of the commands
+// or subcommands named to their documentation, leaving out names there
+// is none of; with no names, of every command.
+func commandDocs(names [][]byte) Reply {
+	out := Map{}
+	if len(names) == 0 {
+		for _, c := range commandTable {
+			out = append(out, []byte(strings.ToLower(c.Name)), commandDoc(c))
+		}
+		return out
+	}
+	for _, name := range names {
+		switch c, s := lookupFullName(name); {
+		case s != nil:
+			out = append(out, []byte(fullName(c, s)), subcommandDoc(c, s))
+		case c != nil:
+			out = append(out, []byte(strings.ToLower(c.Name)), commandDoc(c))
+		}
+	}
+	return out
+}
+
+// commandHelp is COMMAND HELP's reply, Redis 7.0's text.
+var commandHelp = helpReply("COMMAND",
+	"(no subcommand)", "    Return details about all Redis commands.",
+	"COUNT", "    Return the total number of commands in this Redis server.",
+	"LIST", "    Return a list of all commands in this Redis server.",
+	"INFO [<command-name> ...]", "    Return details about multiple Redis commands.",
+	"    If no command names are given, documentation details for all",
+	"    commands are returned.",
+	"DOCS [<command-name> ...]", "    Return documentation details about multiple Redis commands.",
+	"    If no command names are given, documentation details for all",
+	"    commands are returned.",
+	"GETKEYS <full-command>", "    Return the keys from a full Redis command.",
+	"GETKEYSANDFLAGS <full-command>", "    Return the keys and the access flags from a full Redis command.",
+)
 
 // lookupFullName finds a command by the name COMMAND INFO and DOCS take:
 // "get", or "client|list" for a subcommand, in any case. It returns the
@@ -98,7 +115,7 @@ func lookupFullName(name []byte) (*Command, *Subcommand) {
 // as "client|list", that pass the filter. PhotonDB has no modules, so
 // MODULE lists nothing, as it does in Redis for a module not loaded.
 func commandList(opts [][]byte) (Reply, error) {
-	keep := func(name string, m *commandMeta) bool { return true }
+	keep := func(string, *commandMeta) bool { return true }
 	switch {
 	case len(opts) == 0:
 	case len(opts) == 3 && equalFold(opts[0], "FILTERBY"):

@@ -70,13 +70,6 @@ type argSpec struct {
 	args         []argSpec
 }
 
-// redisFlagOrder is the order in which COMMAND lists a command's flags.
-var redisFlagOrder = []string{
-	"write", "readonly", "denyoom", "module", "admin", "pubsub", "noscript", "blocking", "loading",
-	"stale", "skip_monitor", "skip_slowlog", "asking", "fast", "no_auth", "may_replicate",
-	"no_mandatory_keys", "no_async_loading", "no_multi", "movablekeys", "allow_busy",
-}
-
 // aclCategories are Redis 7.0's ACL categories, in the order COMMAND
 // lists them.
 var aclCategories = []string{
@@ -93,10 +86,12 @@ var groupCategories = map[string]string{
 	"generic": "@keyspace",
 }
 
-// metaFromRow makes the metadata of a command Redis 7.0 does not have
-// (such as LSIZE) from its row, as Redis would derive what it can: the
-// flags as the row says, the group's ACL category and those the flags
-// imply, and one key spec for the row's key positions.
+// metaFromRow makes the metadata of a command or subcommand Redis 7.0
+// does not have (LSIZE, CLIENT NO-TOUCH) from its row, as Redis derives
+// what it can: the flags as the row says, the group's ACL category and
+// those the flags imply (@read only with keys: ReadOnly also marks
+// commands that merely take the read lock), one key spec for the row's
+// key positions, and the arguments of its usage line.
 func metaFromRow(group string, flags Flag, keys Keys, usage string) *commandMeta {
 	m := &commandMeta{flags: flags.Names(), keys: keys}
 	cats := map[string]bool{}

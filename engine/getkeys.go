@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -151,8 +150,8 @@ func keysBySpecs(specs []keySpec, line [][]byte) ([]keyRef, bool) {
 			if first+ks.keyNumIdx >= argc {
 				return nil, false
 			}
-			n, err := strconv.ParseInt(string(line[first+ks.keyNumIdx]), 10, 64)
-			if err != nil || n < 0 || !canonicalInt(line[first+ks.keyNumIdx]) {
+			n, ok := parseInt(line[first+ks.keyNumIdx])
+			if !ok || n < 0 {
 				return nil, false
 			}
 			first += ks.firstKey
@@ -202,13 +201,6 @@ func keywordSearch(ks keySpec, line [][]byte) int {
 		}
 	}
 	return 0
-}
-
-// canonicalInt reports whether b is a number as Redis's string2ll takes
-// it: no sign but '-', no leading zeros, no spaces.
-func canonicalInt(b []byte) bool {
-	n, err := strconv.ParseInt(string(b), 10, 64)
-	return err == nil && strconv.FormatInt(n, 10) == string(b)
 }
 
 // numKeysFinder finds the keys of a command whose keys are counted by an
