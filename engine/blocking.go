@@ -12,21 +12,21 @@ func blockingCommands() []*Command {
 	const f = Write | NoScript | Blocking
 	return []*Command{
 		{Name: "BLMOVE", Group: "list", Arity: 6, Flags: f | DenyOOM, Keys: Keys{1, 2, 1},
-			Args: "source destination LEFT|RIGHT LEFT|RIGHT timeout", Summary: "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.", Since: "6.2.0", Run: cmdBlmove},
-		{Name: "BLMPOP", Group: "list", Arity: -5, Flags: f,
-			Args: "timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]", Summary: "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", Since: "7.0.0", Run: cmdBlmpop},
+			Args: "source destination LEFT|RIGHT LEFT|RIGHT timeout", Summary: "Pop an element from a list, push it to another list and return it; or block until one is available", Since: "6.2.0", Run: cmdBlmove},
+		{Name: "BLMPOP", Group: "list", Arity: -5, Flags: Write | Blocking,
+			Args: "timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]", Summary: "Pop elements from a list, or block until one is available", Since: "7.0.0", Run: cmdBlmpop},
 		{Name: "BLPOP", Group: "list", Arity: -3, Flags: f, Keys: Keys{1, -2, 1},
-			Args: "key [key ...] timeout", Summary: "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", Since: "2.0.0", Run: cmdBlpop},
+			Args: "key [key ...] timeout", Summary: "Remove and get the first element in a list, or block until one is available", Since: "2.0.0", Run: cmdBlpop},
 		{Name: "BRPOP", Group: "list", Arity: -3, Flags: f, Keys: Keys{1, -2, 1},
-			Args: "key [key ...] timeout", Summary: "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", Since: "2.0.0", Run: cmdBrpop},
+			Args: "key [key ...] timeout", Summary: "Remove and get the last element in a list, or block until one is available", Since: "2.0.0", Run: cmdBrpop},
 		{Name: "BRPOPLPUSH", Group: "list", Arity: 4, Flags: f | DenyOOM, Keys: Keys{1, 2, 1},
-			Args: "source destination timeout", Summary: "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.", Since: "2.2.0", Run: cmdBrpoplpush},
-		{Name: "BZMPOP", Group: "sorted_set", Arity: -5, Flags: f,
-			Args: "timeout numkeys key [key ...] MIN|MAX [COUNT count]", Summary: "Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", Since: "7.0.0", Run: cmdBzmpop},
+			Args: "source destination timeout", Summary: "Pop an element from a list, push it to another list and return it; or block until one is available", Since: "2.2.0", Run: cmdBrpoplpush},
+		{Name: "BZMPOP", Group: "sorted_set", Arity: -5, Flags: Write | Blocking,
+			Args: "timeout numkeys key [key ...] MIN|MAX [COUNT count]", Summary: "Remove and return members with scores in a sorted set or block until one is available", Since: "7.0.0", Run: cmdBzmpop},
 		{Name: "BZPOPMAX", Group: "sorted_set", Arity: -3, Flags: f | Fast, Keys: Keys{1, -2, 1},
-			Args: "key [key ...] timeout", Summary: "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.", Since: "5.0.0", Run: cmdBzpopmax},
+			Args: "key [key ...] timeout", Summary: "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", Since: "5.0.0", Run: cmdBzpopmax},
 		{Name: "BZPOPMIN", Group: "sorted_set", Arity: -3, Flags: f | Fast, Keys: Keys{1, -2, 1},
-			Args: "key [key ...] timeout", Summary: "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", Since: "5.0.0", Run: cmdBzpopmin},
+			Args: "key [key ...] timeout", Summary: "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", Since: "5.0.0", Run: cmdBzpopmin},
 	}
 }
 

@@ -12,20 +12,20 @@ import (
 func bitmapCommands() []*Command {
 	return []*Command{
 		{Name: "BITCOUNT", Group: "bitmap", Arity: -2, Flags: ReadOnly, Keys: Keys{1, 1, 1},
-			Args: "key [start end [BYTE|BIT]]", Summary: "Counts the number of set bits (population counting) in a string.", Since: "2.6.0", Run: cmdBitcount},
+			Args: "key [start end [BYTE|BIT]]", Summary: "Count set bits in a string", Since: "2.6.0", Run: cmdBitcount},
 		{Name: "BITFIELD", Group: "bitmap", Arity: -2, Flags: Write | DenyOOM, Keys: Keys{1, 1, 1},
 			Args:    "key [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset value|INCRBY encoding offset increment [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset value|INCRBY encoding offset increment ...]]",
-			Summary: "Performs arbitrary bitfield integer operations on strings.", Since: "3.2.0", Run: cmdBitfield},
+			Summary: "Perform arbitrary bitfield integer operations on strings", Since: "3.2.0", Run: cmdBitfield},
 		{Name: "BITFIELD_RO", Group: "bitmap", Arity: -2, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
-			Args: "key [GET encoding offset [GET encoding offset ...]]", Summary: "Performs arbitrary read-only bitfield integer operations on strings.", Since: "6.0.0", Run: cmdBitfieldRo},
+			Args: "key [GET encoding offset [GET encoding offset ...]]", Summary: "Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD", Since: "6.0.0", Run: cmdBitfieldRo},
 		{Name: "BITOP", Group: "bitmap", Arity: -4, Flags: Write | DenyOOM, Keys: Keys{2, -1, 1},
-			Args: "operation destkey key [key ...]", Summary: "Performs bitwise operations on multiple strings, and stores the result.", Since: "2.6.0", Run: cmdBitop},
+			Args: "operation destkey key [key ...]", Summary: "Perform bitwise operations between strings", Since: "2.6.0", Run: cmdBitop},
 		{Name: "BITPOS", Group: "bitmap", Arity: -3, Flags: ReadOnly, Keys: Keys{1, 1, 1},
-			Args: "key bit [start [end [BYTE|BIT]]]", Summary: "Finds the first set (1) or clear (0) bit in a string.", Since: "2.8.7", Run: cmdBitpos},
+			Args: "key bit [start [end [BYTE|BIT]]]", Summary: "Find first bit set or clear in a string", Since: "2.8.7", Run: cmdBitpos},
 		{Name: "GETBIT", Group: "bitmap", Arity: 3, Flags: ReadOnly | Fast, Keys: Keys{1, 1, 1},
-			Args: "key offset", Summary: "Returns a bit value by offset.", Since: "2.2.0", Run: cmdGetbit},
+			Args: "key offset", Summary: "Returns the bit value at offset in the string value stored at key", Since: "2.2.0", Run: cmdGetbit},
 		{Name: "SETBIT", Group: "bitmap", Arity: 4, Flags: Write | DenyOOM, Keys: Keys{1, 1, 1},
-			Args: "key offset value", Summary: "Sets or clears the bit at offset of the string value. Creates the key if it doesn't exist.", Since: "2.2.0", Run: cmdSetbit},
+			Args: "key offset value", Summary: "Sets or clears the bit at offset in the string value stored at key", Since: "2.2.0", Run: cmdSetbit},
 	}
 }
 

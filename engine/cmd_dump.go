@@ -25,10 +25,10 @@ type Serializer interface {
 func dumpCommands() []*Command {
 	return []*Command{
 		{Name: "DUMP", Group: "generic", Arity: 2, Flags: ReadOnly, Keys: Keys{1, 1, 1},
-			Args: "key", Summary: "Returns a serialized representation of the value stored at a key.", Since: "2.6.0", Run: cmdDump},
+			Args: "key", Summary: "Return a serialized version of the value stored at the specified key.", Since: "2.6.0", Run: cmdDump},
 		{Name: "RESTORE", Group: "generic", Arity: -4, Flags: Write | DenyOOM, Keys: Keys{1, 1, 1},
 			Args:    "key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]",
-			Summary: "Creates a key from the serialized representation of a value.", Since: "2.6.0", Run: cmdRestore},
+			Summary: "Create a key using the provided serialized value, previously obtained using DUMP.", Since: "2.6.0", Run: cmdRestore},
 	}
 }
 

@@ -12,12 +12,12 @@ func pubsubCommands() []*Command {
 	const f = PubSub | NoScript | Loading | Stale
 	return []*Command{
 		{Name: "PSUBSCRIBE", Group: "pubsub", Arity: -2, Flags: f,
-			Args: "pattern [pattern ...]", Summary: "Listens for messages published to channels that match one or more patterns.", Since: "2.0.0", Run: cmdPsubscribe},
+			Args: "pattern [pattern ...]", Summary: "Listen for messages published to channels matching the given patterns", Since: "2.0.0", Run: cmdPsubscribe},
 		{Name: "PUBLISH", Group: "pubsub", Arity: 3, Flags: PubSub | Loading | Stale | Fast,
-			Args: "channel message", Summary: "Posts a message to a channel.", Since: "2.0.0", Run: cmdPublish},
+			Args: "channel message", Summary: "Post a message to a channel", Since: "2.0.0", Run: cmdPublish},
 		{Name: "PUBSUB", Group: "pubsub", Arity: -2,
 			Args:    "CHANNELS [pattern]|NUMSUB [channel ...]|NUMPAT|SHARDCHANNELS [pattern]|SHARDNUMSUB [shardchannel ...]|HELP",
-			Summary: "Inspects the state of the Pub/Sub subsystem.", Since: "2.8.0", Run: cmdPubsub,
+			Summary: "A container for Pub/Sub commands", Since: "2.8.0", Run: cmdPubsub,
 			Subcommands: []*Subcommand{
 				{Name: "CHANNELS", Arity: -2, Flags: PubSub | Loading | Stale},
 				{Name: "HELP", Arity: 2, Flags: Loading | Stale},
@@ -27,17 +27,17 @@ func pubsubCommands() []*Command {
 				{Name: "SHARDNUMSUB", Arity: -2, Flags: PubSub | Loading | Stale},
 			}},
 		{Name: "PUNSUBSCRIBE", Group: "pubsub", Arity: -1, Flags: f,
-			Args: "[pattern [pattern ...]]", Summary: "Stops listening to messages published to channels that match one or more patterns.", Since: "2.0.0", Run: cmdPunsubscribe},
+			Args: "[pattern [pattern ...]]", Summary: "Stop listening for messages posted to channels matching the given patterns", Since: "2.0.0", Run: cmdPunsubscribe},
 		{Name: "SPUBLISH", Group: "pubsub", Arity: 3, Flags: PubSub | Loading | Stale | Fast, Keys: Keys{1, 1, 1},
-			Args: "shardchannel message", Summary: "Post a message to a shard channel.", Since: "7.0.0", Run: cmdSpublish},
+			Args: "shardchannel message", Summary: "Post a message to a shard channel", Since: "7.0.0", Run: cmdSpublish},
 		{Name: "SSUBSCRIBE", Group: "pubsub", Arity: -2, Flags: f, Keys: Keys{1, -1, 1},
-			Args: "shardchannel [shardchannel ...]", Summary: "Listens for messages published to shard channels.", Since: "7.0.0", Run: cmdSsubscribe},
+			Args: "shardchannel [shardchannel ...]", Summary: "Listen for messages published to the given shard channels", Since: "7.0.0", Run: cmdSsubscribe},
 		{Name: "SUBSCRIBE", Group: "pubsub", Arity: -2, Flags: f,
-			Args: "channel [channel ...]", Summary: "Listens for messages published to channels.", Since: "2.0.0", Run: cmdSubscribe},
+			Args: "channel [channel ...]", Summary: "Listen for messages published to the given channels", Since: "2.0.0", Run: cmdSubscribe},
 		{Name: "UNSUBSCRIBE", Group: "pubsub", Arity: -1, Flags: f,
-			Args: "[channel [channel ...]]", Summary: "Stops listening to messages posted to channels.", Since: "2.0.0", Run: cmdUnsubscribe},
+			Args: "[channel [channel ...]]", Summary: "Stop listening for messages posted to the given channels", Since: "2.0.0", Run: cmdUnsubscribe},
 		{Name: "SUNSUBSCRIBE", Group: "pubsub", Arity: -1, Flags: f, Keys: Keys{1, -1, 1},
-			Args: "[shardchannel [shardchannel ...]]", Summary: "Stops listening to messages posted to shard channels.", Since: "7.0.0", Run: cmdSunsubscribe},
+			Args: "[shardchannel [shardchannel ...]]", Summary: "Stop listening for messages posted to the given shard channels", Since: "7.0.0", Run: cmdSunsubscribe},
 	}
 }
 

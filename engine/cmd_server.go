@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -12,44 +11,46 @@ import (
 func serverCommands() []*Command {
 	return []*Command{
 		{Name: "BGREWRITEAOF", Group: "server", Arity: 1, Flags: ReadOnly | Admin | NoScript,
-			Summary: "Asynchronously rewrites the append-only file to disk.", Since: "1.0.0", Run: cmdBgrewriteaof},
+			Summary: "Asynchronously rewrite the append-only file", Since: "1.0.0", Run: cmdBgrewriteaof},
 		{Name: "BGSAVE", Group: "server", Arity: -1, Flags: ReadOnly | Admin | NoScript,
-			Args: "[SCHEDULE]", Summary: "Asynchronously saves the database(s) to disk.", Since: "1.0.0", Run: cmdBgsave},
+			Args: "[SCHEDULE]", Summary: "Asynchronously save the dataset to disk", Since: "1.0.0", Run: cmdBgsave},
 		{Name: "COMMAND", Group: "server", Arity: -1, Flags: ReadOnly | Loading | Stale,
-			Args: "[COUNT|DOCS [command-name ...]|INFO [command-name ...]|LIST]", Summary: "Returns detailed information about all commands.", Since: "2.8.13", Run: cmdCommand,
+			Args: "[COUNT|DOCS [command-name ...]|INFO [command-name ...]|LIST [FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]|GETKEYS command [arg ...]|GETKEYSANDFLAGS command [arg ...]]", Summary: "Get array of Redis command details", Since: "2.8.13", Run: cmdCommand,
 			Subcommands: []*Subcommand{
-				{Name: "COUNT", Arity: 2, Flags: Loading | Stale},
-				{Name: "DOCS", Arity: -2, Flags: Loading | Stale},
-				{Name: "HELP", Arity: 2, Flags: Loading | Stale},
-				{Name: "INFO", Arity: -2, Flags: Loading | Stale},
-				{Name: "LIST", Arity: -2, Flags: Loading | Stale},
+				{Name: "COUNT", Arity: 2},
+				{Name: "DOCS", Arity: -2},
+				{Name: "GETKEYS", Arity: -4},
+				{Name: "GETKEYSANDFLAGS", Arity: -4},
+				{Name: "HELP", Arity: 2},
+				{Name: "INFO", Arity: -2},
+				{Name: "LIST", Arity: -2},
 			}},
-		{Name: "CONFIG", Group: "server", Arity: -2, Flags: ReadOnly | NoScript | Loading | Stale,
-			Args: "GET parameter [parameter ...]|SET parameter value [parameter value ...]|RESETSTAT", Summary: "Gets or sets configuration parameters, or resets INFO's statistics.", Since: "2.0.0", Run: cmdConfig,
+		{Name: "CONFIG", Group: "server", Arity: -2, Flags: ReadOnly | Loading | Stale,
+			Args: "GET parameter [parameter ...]|SET parameter value [parameter value ...]|RESETSTAT", Summary: "A container for server configuration commands", Since: "2.0.0", Run: cmdConfig,
 			Subcommands: []*Subcommand{
-				{Name: "GET", Arity: -3, Flags: Admin | NoScript | Loading | Stale},
-				{Name: "HELP", Arity: 2, Flags: Loading | Stale},
-				{Name: "RESETSTAT", Arity: 2, Flags: Admin | NoScript | Loading | Stale},
-				{Name: "SET", Arity: -4, Flags: Admin | NoScript | Loading | Stale},
+				{Name: "GET", Arity: -3, Flags: Admin | NoScript},
+				{Name: "HELP", Arity: 2},
+				{Name: "RESETSTAT", Arity: 2, Flags: Admin | NoScript},
+				{Name: "SET", Arity: -4, Flags: Admin | NoScript},
 			}},
 		{Name: "DBSIZE", Group: "server", Arity: 1, Flags: ReadOnly | Fast,
-			Summary: "Returns the number of keys in the database.", Since: "1.0.0", Run: cmdDbsize},
+			Summary: "Return the number of keys in the selected database", Since: "1.0.0", Run: cmdDbsize},
 		{Name: "FLUSHALL", Group: "server", Arity: -1, Flags: Write,
-			Args: "[ASYNC|SYNC]", Summary: "Removes all keys from all databases.", Since: "1.0.0", Run: cmdFlushall},
+			Args: "[ASYNC|SYNC]", Summary: "Remove all keys from all databases", Since: "1.0.0", Run: cmdFlushall},
 		{Name: "FLUSHDB", Group: "server", Arity: -1, Flags: Write,
-			Args: "[ASYNC|SYNC]", Summary: "Remove all keys from the current database.", Since: "1.0.0", Run: cmdFlushdb},
+			Args: "[ASYNC|SYNC]", Summary: "Remove all keys from the current database", Since: "1.0.0", Run: cmdFlushdb},
 		{Name: "INFO", Group: "server", Arity: -1, Flags: ReadOnly | Loading | Stale,
-			Args: "[section [section ...]]", Summary: "Returns information and statistics about the server.", Since: "1.0.0", Run: cmdInfo},
+			Args: "[section [section ...]]", Summary: "Get information and statistics about the server", Since: "1.0.0", Run: cmdInfo},
 		{Name: "LASTSAVE", Group: "server", Arity: 1, Flags: ReadOnly | Fast | Loading | Stale,
-			Summary: "Returns the Unix timestamp of the last successful save to disk.", Since: "1.0.0", Run: cmdLastsave},
+			Summary: "Get the UNIX time stamp of the last successful save to disk", Since: "1.0.0", Run: cmdLastsave},
 		{Name: "MONITOR", Group: "server", Arity: 1, Flags: ReadOnly | Admin | NoScript | Loading | Stale,
-			Summary: "Listens for all requests received by the server in real-time.", Since: "1.0.0", Run: cmdMonitor},
+			Summary: "Listen for all requests received by the server in real time", Since: "1.0.0", Run: cmdMonitor},
 		{Name: "SAVE", Group: "server", Arity: 1, Flags: ReadOnly | Admin | NoScript,
-			Summary: "Synchronously saves the database(s) to disk.", Since: "1.0.0", Run: cmdSave},
+			Summary: "Synchronously save the dataset to disk", Since: "1.0.0", Run: cmdSave},
 		{Name: "SHUTDOWN", Group: "server", Arity: -1, Flags: ReadOnly | Admin | NoScript | Loading | Stale,
-			Args: "[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]", Summary: "Synchronously saves the database(s) to disk and shuts down the server.", Since: "1.0.0", Run: cmdShutdown},
+			Args: "[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]", Summary: "Synchronously save the dataset to disk and then shut down the server", Since: "1.0.0", Run: cmdShutdown},
 		{Name: "SLOWLOG", Group: "server", Arity: -2, Flags: ReadOnly | Loading | Stale,
-			Args: "GET [count]|LEN|RESET|HELP", Summary: "Returns, counts or resets the slow log's entries.", Since: "2.2.12", Run: cmdSlowlog,
+			Args: "GET [count]|LEN|RESET|HELP", Summary: "A container for slow log commands", Since: "2.2.12", Run: cmdSlowlog,
 			Subcommands: []*Subcommand{
 				{Name: "GET", Arity: -2, Flags: Admin},
 				{Name: "HELP", Arity: 2},
@@ -57,7 +58,7 @@ func serverCommands() []*Command {
 				{Name: "RESET", Arity: 2, Flags: Admin},
 			}},
 		{Name: "TIME", Group: "server", Arity: 1, Flags: ReadOnly | Fast | Loading | Stale,
-			Summary: "Returns the server time.", Since: "2.6.0", Run: cmdTime},
+			Summary: "Return the current server time", Since: "2.6.0", Run: cmdTime},
 	}
 }
 
@@ -345,66 +346,6 @@ func (e *Engine) WaitSaves() { e.saveDone.Wait() }
 // Saving reports whether a background save is running.
 func (e *Engine) Saving() bool { return e.saving.Load() }
 
-func cmdCommand(db *DB, args [][]byte) (Reply, error) {
-	if len(args) == 1 {
-		return commandInfos(commandTable), nil
-	}
-	sub := args[1]
-	switch {
-	case equalFold(sub, "COUNT") && len(args) == 2:
-		return int64(len(commandTable)), nil
-	case equalFold(sub, "LIST") && len(args) == 2:
-		out := make([]Reply, len(commandTable))
-		for i, c := range commandTable {
-			out[i] = []byte(strings.ToLower(c.Name))
-		}
-		return out, nil
-	case equalFold(sub, "INFO"):
-		if len(args) == 2 {
-			return commandInfos(commandTable), nil
-		}
-		out := make([]Reply, len(args)-2)
-		for i, name := range args[2:] {
-			if c := lookupBytes(name); c != nil {
-				out[i] = commandInfo(c)
-			} else {
-				out[i] = NullArray{}
-			}
-		}
-		return out, nil
-	case equalFold(sub, "DOCS"):
-		var out Map
-		if len(args) == 2 {
-			for _, c := range commandTable {
-				out = append(out, []byte(strings.ToLower(c.Name)), commandDoc(c))
-			}
-			return out, nil
-		}
-		out = Map{}
-		for _, name := range args[2:] {
-			if c := lookupBytes(name); c != nil {
-				out = append(out, []byte(strings.ToLower(c.Name)), commandDoc(c))
-			}
-		}
-		return out, nil
-	case equalFold(sub, "HELP") && len(args) == 2:
-		return helpReply("COMMAND",
-			"(no subcommand)", "    Return details about all Redis commands.",
-			"COUNT", "    Return the total number of commands in this Redis server.",
-			"LIST", "    Return a list of all commands in this Redis server.",
-			"INFO [<command-name> ...]", "    Return details about multiple Redis commands.",
-			"    If no command names are given, documentation details for all",
-			"    commands are returned.",
-			"DOCS [<command-name> ...]", "    Return documentation details about multiple Redis commands.",
-			"    If no command names are given, documentation details for all",
-			"    commands are returned.",
-			"GETKEYS <full-command>", "    Return the keys from a full Redis command.",
-			"GETKEYSANDFLAGS <full-command>", "    Return the keys and the access flags from a full Redis command.",
-		), nil
-	}
-	return nil, errSubcommand("COMMAND", sub)
-}
-
 func helpReply(cmd string, lines ...string) Reply {
 	out := []Reply{Status(cmd + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:")}
 	for _, l := range lines {
@@ -412,78 +353,4 @@ func helpReply(cmd string, lines ...string) Reply {
 	}
 	out = append(out, Status("HELP"), Status("    Prints this help."))
 	return out
-}
-
-func commandInfos(cmds []*Command) Reply {
-	out := make([]Reply, len(cmds))
-	for i, c := range cmds {
-		out[i] = commandInfo(c)
-	}
-	return out
-}
-
-// commandInfo is one command's entry in COMMAND's reply, in Redis 7's
-// ten-element shape.
-func commandInfo(c *Command) Reply {
-	var flags Set
-	for _, f := range c.Flags.Names() {
-		flags = append(flags, Status(f))
-	}
-	if flags == nil {
-		flags = Set{}
-	}
-	var cats Set
-	for _, cat := range c.categories() {
-		cats = append(cats, Status(cat))
-	}
-	return []Reply{
-		[]byte(strings.ToLower(c.Name)),
-		int64(c.Arity),
-		flags,
-		int64(c.Keys.First), int64(c.Keys.Last), int64(c.Keys.Step),
-		cats,
-		[]Reply{}, // tips
-		[]Reply{}, // key specs
-		[]Reply{}, // subcommands
-	}
-}
-
-// categories derives the command's ACL categories from its group and flags.
-func (c *Command) categories() []string {
-	var out []string
-	if c.Keys.First > 0 {
-		out = append(out, "@keyspace")
-	}
-	switch c.Group {
-	case "string", "list", "hash", "set", "sortedset":
-		out = append(out, "@"+c.Group)
-	case "connection":
-		out = append(out, "@connection")
-	}
-	if c.Flags&Write != 0 {
-		out = append(out, "@write")
-	} else if c.Keys.First > 0 {
-		out = append(out, "@read")
-	}
-	if c.Flags&Admin != 0 {
-		out = append(out, "@admin", "@dangerous")
-	}
-	if c.Flags&Fast != 0 {
-		out = append(out, "@fast")
-	} else {
-		out = append(out, "@slow")
-	}
-	return out
-}
-
-func commandDoc(c *Command) Reply {
-	doc := Map{
-		[]byte("summary"), []byte(c.Summary),
-		[]byte("since"), []byte(c.Since),
-		[]byte("group"), []byte(c.Group),
-	}
-	if args := argDocs(c.Args); len(args) > 0 {
-		doc = append(doc, []byte("arguments"), args)
-	}
-	return doc
 }

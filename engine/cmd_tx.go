@@ -9,15 +9,15 @@ import (
 func transactionCommands() []*Command {
 	return []*Command{
 		{Name: "DISCARD", Group: "transactions", Arity: 1, Flags: NoScript | Loading | Stale | Fast,
-			Summary: "Discards a transaction.", Since: "2.0.0", Run: cmdDiscard},
+			Summary: "Discard all commands issued after MULTI", Since: "2.0.0", Run: cmdDiscard},
 		{Name: "EXEC", Group: "transactions", Arity: 1, Flags: NoScript | Loading | Stale,
-			Summary: "Executes all commands in a transaction.", Since: "1.2.0", Run: cmdExec},
+			Summary: "Execute all commands issued after MULTI", Since: "1.2.0", Run: cmdExec},
 		{Name: "MULTI", Group: "transactions", Arity: 1, Flags: NoScript | Loading | Stale | Fast,
-			Summary: "Starts a transaction.", Since: "1.2.0", Run: cmdMulti},
+			Summary: "Mark the start of a transaction block", Since: "1.2.0", Run: cmdMulti},
 		{Name: "UNWATCH", Group: "transactions", Arity: 1, Flags: NoScript | Loading | Stale | Fast,
-			Summary: "Forgets about watched keys of a transaction.", Since: "2.2.0", Run: cmdUnwatch},
+			Summary: "Forget about all watched keys", Since: "2.2.0", Run: cmdUnwatch},
 		{Name: "WATCH", Group: "transactions", Arity: -2, Flags: NoScript | Loading | Stale | Fast, Keys: Keys{1, -1, 1},
-			Args: "key [key ...]", Summary: "Monitors changes to keys to determine the execution of a transaction.", Since: "2.2.0", Run: cmdWatch},
+			Args: "key [key ...]", Summary: "Watch the given keys to determine execution of the MULTI/EXEC block", Since: "2.2.0", Run: cmdWatch},
 	}
 }
 

@@ -59,7 +59,7 @@ type Command struct {
 	Flags   Flag
 	Keys    Keys
 	Args    string // usage after the name, as in Redis's docs: "key value [EX seconds]"
-	Summary string // one sentence ending in a period
+	Summary string // Redis 7.0's summary, verbatim, as COMMAND DOCS answers it
 	Since   string // the Redis version that introduced it
 	Run     Handler
 
@@ -69,6 +69,8 @@ type Command struct {
 	Subcommands []*Subcommand
 
 	call uint16 // index in callNames, what CLIENT LIST shows as cmd=
+
+	meta *commandMeta // what COMMAND INFO and DOCS say beyond the row
 
 	// switchesProto is set for HELLO and RESET, which may change the
 	// protocol the replies after theirs are encoded in.
@@ -82,7 +84,8 @@ type Subcommand struct {
 	Arity int    // as Command.Arity, counting the command's name and the subcommand's
 	Flags Flag   // Admin keeps it out of MONITOR's feed, as Redis does
 
-	call uint16 // index in callNames: "client|list"
+	call uint16       // index in callNames: "client|list"
+	meta *commandMeta // what COMMAND INFO and DOCS say beyond the row
 }
 
 // ArityOK reports whether n arguments (counting both names) fit the arity.
@@ -161,9 +164,16 @@ func init() {
 		commandIndex[name] = c
 		c.call = uint16(len(callNames))
 		callNames = append(callNames, name)
+		if c.meta = redisCommands[name]; c.meta == nil {
+			c.meta = metaFromRow(c.Group, c.Flags, c.Keys, c.Args)
+		}
 		for _, s := range c.Subcommands {
+			full := name + "|" + strings.ToLower(s.Name)
 			s.call = uint16(len(callNames))
-			callNames = append(callNames, name+"|"+strings.ToLower(s.Name))
+			callNames = append(callNames, full)
+			if s.meta = redisCommands[full]; s.meta == nil {
+				s.meta = metaFromRow(c.Group, c.Flags|s.Flags, Keys{}, "")
+			}
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package engine
 
-import "strings"
+import (
+	"strings"
+)
 
 // Arg is one argument in a command's usage line, as COMMAND DOCS
 // describes it and the shell's hints show it.
@@ -149,36 +151,170 @@ func argType(w string) string {
 	return "string"
 }
 
-// argDocs renders a usage line's arguments as COMMAND DOCS does.
-func argDocs(usage string) []Reply {
-	var out []Reply
-	for _, a := range ParseArgs(usage) {
-		out = append(out, argDoc(a))
+// commandInfo is a command's entry in COMMAND and COMMAND INFO, in Redis
+// 7.0's ten-element shape, with its subcommands' entries nested.
+func commandInfo(c *Command) Reply {
+	subs := Reply(Set{})
+	if c.Subcommands != nil {
+		out := make([]Reply, len(c.Subcommands))
+		for i, s := range c.Subcommands {
+			out[i] = subcommandInfo(c, s)
+		}
+		subs = out
+	}
+	return infoEntry(strings.ToLower(c.Name), c.Arity, c.Keys, c.meta, subs)
+}
+
+// subcommandInfo is a subcommand's entry, named as "client|list".
+func subcommandInfo(c *Command, s *Subcommand) Reply {
+	return infoEntry(fullName(c, s), s.Arity, s.meta.keys, s.meta, Set{})
+}
+
+func infoEntry(name string, arity int, keys Keys, m *commandMeta, subs Reply) Reply {
+	return []Reply{
+		[]byte(name),
+		int64(arity),
+		statusSet(m.flags),
+		int64(keys.First), int64(keys.Last), int64(keys.Step),
+		statusSet(m.categories),
+		bulkSet(m.tips),
+		keySpecsReply(m.keySpecs),
+		subs,
+	}
+}
+
+// fullName is a subcommand's name as COMMAND shows it: "client|list".
+func fullName(c *Command, s *Subcommand) string {
+	return strings.ToLower(c.Name) + "|" + strings.ToLower(s.Name)
+}
+
+func statusSet(names []string) Set {
+	out := make(Set, len(names))
+	for i, n := range names {
+		out[i] = Status(n)
 	}
 	return out
 }
 
-func argDoc(a Arg) Reply {
-	m := Map{[]byte("name"), []byte(a.Name), []byte("type"), []byte(a.Type)}
-	if a.Token != "" {
-		m = append(m, []byte("token"), []byte(a.Token))
+func bulkSet(strs []string) Set {
+	out := make(Set, len(strs))
+	for i, s := range strs {
+		out[i] = []byte(s)
 	}
-	var flags []Reply
-	if a.Optional {
-		flags = append(flags, Status("optional"))
-	}
-	if a.Multiple {
-		flags = append(flags, Status("multiple"))
-	}
-	if flags != nil {
-		m = append(m, []byte("flags"), flags)
-	}
-	if len(a.Args) > 0 {
-		var sub []Reply
-		for _, s := range a.Args {
-			sub = append(sub, argDoc(s))
+	return out
+}
+
+// keySpecsReply renders key specs as COMMAND INFO does.
+func keySpecsReply(specs []keySpec) Reply {
+	out := make(Set, len(specs))
+	for i, ks := range specs {
+		var m Map
+		if ks.notes != "" {
+			m = append(m, []byte("notes"), []byte(ks.notes))
 		}
-		m = append(m, []byte("arguments"), sub)
+		var begin, find Map
+		switch ks.begin {
+		case "index":
+			begin = Map{[]byte("index"), int64(ks.index)}
+		case "keyword":
+			begin = Map{[]byte("keyword"), []byte(ks.keyword), []byte("startfrom"), int64(ks.startFrom)}
+		default:
+			begin = Map{}
+		}
+		switch ks.find {
+		case "range":
+			find = Map{[]byte("lastkey"), int64(ks.lastKey), []byte("keystep"), int64(ks.keyStep), []byte("limit"), int64(ks.limit)}
+		case "keynum":
+			find = Map{[]byte("keynumidx"), int64(ks.keyNumIdx), []byte("firstkey"), int64(ks.firstKey), []byte("keystep"), int64(ks.keyStep)}
+		default:
+			find = Map{}
+		}
+		out[i] = append(m,
+			[]byte("flags"), statusSet(ks.flags),
+			[]byte("begin_search"), Map{[]byte("type"), []byte(ks.begin), []byte("spec"), begin},
+			[]byte("find_keys"), Map{[]byte("type"), []byte(ks.find), []byte("spec"), find},
+		)
 	}
-	return m
+	return out
+}
+
+// commandDoc is a command's entry in COMMAND DOCS, with its subcommands'
+// entries nested.
+func commandDoc(c *Command) Reply {
+	doc := docEntry(c.Summary, c.Since, c.Group, c.meta)
+	if c.Subcommands != nil {
+		subs := make(Map, 0, 2*len(c.Subcommands))
+		for _, s := range c.Subcommands {
+			subs = append(subs, []byte(fullName(c, s)), subcommandDoc(c, s))
+		}
+		doc = append(doc, []byte("subcommands"), subs)
+	}
+	return doc
+}
+
+// subcommandDoc is a subcommand's entry in COMMAND DOCS.
+func subcommandDoc(c *Command, s *Subcommand) Reply {
+	return docEntry(s.meta.summary, s.meta.since, c.Group, s.meta)
+}
+
+func docEntry(summary, since, group string, m *commandMeta) Map {
+	var doc Map
+	if summary != "" {
+		doc = append(doc, []byte("summary"), []byte(summary))
+	}
+	if since != "" {
+		doc = append(doc, []byte("since"), []byte(since))
+	}
+	doc = append(doc, []byte("group"), []byte(groupName(group)))
+	if m.complexity != "" {
+		doc = append(doc, []byte("complexity"), []byte(m.complexity))
+	}
+	if len(m.docFlags) > 0 {
+		doc = append(doc, []byte("doc_flags"), statusSet(m.docFlags))
+	}
+	if m.deprecatedSince != "" {
+		doc = append(doc, []byte("deprecated_since"), []byte(m.deprecatedSince))
+	}
+	if m.replacedBy != "" {
+		doc = append(doc, []byte("replaced_by"), []byte(m.replacedBy))
+	}
+	if len(m.history) > 0 {
+		h := make(Set, len(m.history))
+		for i, e := range m.history {
+			h[i] = []Reply{[]byte(e[0]), []byte(e[1])}
+		}
+		doc = append(doc, []byte("history"), h)
+	}
+	if len(m.args) > 0 {
+		doc = append(doc, []byte("arguments"), argsReply(m.args))
+	}
+	return doc
+}
+
+// argsReply renders arguments as COMMAND DOCS does.
+func argsReply(args []argSpec) []Reply {
+	out := make([]Reply, len(args))
+	for i, a := range args {
+		m := Map{[]byte("name"), []byte(a.name), []byte("type"), []byte(a.typ)}
+		if a.keySpecIndex >= 0 {
+			m = append(m, []byte("key_spec_index"), int64(a.keySpecIndex))
+		}
+		if a.token != "" {
+			m = append(m, []byte("token"), []byte(a.token))
+		}
+		if a.since != "" {
+			m = append(m, []byte("since"), []byte(a.since))
+		}
+		if a.deprecated != "" {
+			m = append(m, []byte("deprecated_since"), []byte(a.deprecated))
+		}
+		if len(a.flags) > 0 {
+			m = append(m, []byte("flags"), statusSet(a.flags))
+		}
+		if a.typ == "oneof" || a.typ == "block" {
+			m = append(m, []byte("arguments"), argsReply(a.args))
+		}
+		out[i] = m
+	}
+	return out
 }

@@ -361,7 +361,7 @@ func (e *Engine) noteUsed() int64 {
 func memoryCommands() []*Command {
 	return []*Command{
 		{Name: "MEMORY", Group: "server", Arity: -2, Flags: ReadOnly,
-			Args: "DOCTOR|HELP|MALLOC-STATS|PURGE|STATS|USAGE key [SAMPLES count]", Summary: "A container for memory diagnostics commands.", Since: "4.0.0", Run: cmdMemory,
+			Args: "DOCTOR|HELP|MALLOC-STATS|PURGE|STATS|USAGE key [SAMPLES count]", Summary: "A container for memory diagnostics commands", Since: "4.0.0", Run: cmdMemory,
 			Subcommands: []*Subcommand{
 				{Name: "DOCTOR", Arity: 2},
 				{Name: "HELP", Arity: 2, Flags: Loading | Stale},
