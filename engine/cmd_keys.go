@@ -345,9 +345,7 @@ func boolOK(ok bool) Reply {
 // remove deletes a key known to be there, without counting a change.
 func (db *DB) remove(key []byte) {
 	db.ks.keys.delete(key)
-	if len(db.ks.expires) > 0 {
-		delete(db.ks.expires, str(key))
-	}
+	db.ks.expires.del(str(key))
 }
 
 // store puts v at key with the absolute expiry at (-1: none), without
@@ -356,9 +354,9 @@ func (db *DB) store(key []byte, v value, at int64) {
 	db.notifyNew(key)
 	db.ks.keys.put(key, v)
 	if at != -1 {
-		db.ks.expires[string(key)] = at
-	} else if len(db.ks.expires) > 0 {
-		delete(db.ks.expires, str(key))
+		db.ks.expires.set(string(key), at)
+	} else {
+		db.ks.expires.del(str(key))
 	}
 }
 
@@ -513,7 +511,7 @@ func cmdPersist(db *DB, args [][]byte) (Reply, error) {
 	if _, ok := db.lookup(args[1]); !ok || db.ttl(args[1]) == -1 {
 		return zero, nil
 	}
-	delete(db.ks.expires, string(args[1]))
+	db.ks.expires.del(str(args[1]))
 	db.changed(1)
 	return one, nil
 }

@@ -194,7 +194,7 @@ func cmdSet(db *DB, args [][]byte) (Reply, error) {
 		db.set(key, v)
 	}
 	if at != 0 {
-		db.ks.expires[string(key)] = at
+		db.ks.expires.set(string(key), at)
 		if f.unit != 'M' {
 			journalSetPXAT(db, key, args[2], at)
 		}
@@ -356,7 +356,7 @@ func setex(db *DB, args [][]byte, unit byte, cmd string) (Reply, error) {
 	}
 	key, val := args[1], args[3]
 	db.set(key, stringValue(val))
-	db.ks.expires[string(key)] = at
+	db.ks.expires.set(string(key), at)
 	journalSetPXAT(db, key, val, at)
 	return OK, nil
 }
@@ -438,8 +438,7 @@ func cmdGetex(db *DB, args [][]byte) (Reply, error) {
 		db.setExpire(key, at)
 		db.propagate([]byte("PEXPIREAT"), clone(key), strconv.AppendInt(nil, at, 10))
 	case f.persist:
-		if _, ok := db.ks.expires[string(key)]; ok {
-			delete(db.ks.expires, string(key))
+		if db.ks.expires.del(str(key)) {
 			db.changed(1)
 			db.propagate([]byte("PERSIST"), clone(key))
 		}

@@ -366,7 +366,7 @@ func (e *Engine) watchedExpired(db *DB, s *Session) bool {
 			continue
 		}
 		ks := e.dbs[w.db]
-		if at, ok := ks.expires[w.key]; ok && at < db.now() {
+		if at, ok := ks.expires.get(w.key); ok && at < db.now() {
 			return true
 		}
 	}

@@ -31,3 +31,52 @@ func TestDict_OwnCopiesOnlyWhileShared(t *testing.T) {
 		t.Fatal("copied after the snapshot was released")
 	}
 }
+
+// Ensure that a snapshot's TTLs stay as they were while the live table
+// changes, that only a shard being changed is copied, and only while
+// shared.
+func TestExpiries_ShareCopiesShardsOnWrite(t *testing.T) {
+	x := newExpiries()
+	for i := range 1000 {
+		x.set(string(rune('a'+i%26))+string(rune(i)), int64(i+1))
+	}
+	snap := x.share()
+	before := map[string]int64{}
+	snap.sample(0, func(k string, at int64) bool { before[k] = at; return true })
+	if len(before) != 1000 || snap.len() != 1000 {
+		t.Fatalf("snapshot holds %d TTLs (len %d), want 1000", len(before), snap.len())
+	}
+	key := "a" + string(rune(0))
+	shard := x.shard(key)
+	orig := x.shards[shard]
+	x.set(key, 99999)
+	x.del("b" + string(rune(1)))
+	if x.shards[shard] == orig {
+		t.Fatal("the shard a snapshot shares was changed in place")
+	}
+	if at, _ := snap.get(key); at != 1 {
+		t.Fatalf("snapshot's TTL of %q = %d, want 1", key, at)
+	}
+	if at, _ := x.get(key); at != 99999 {
+		t.Fatalf("live TTL of %q = %d, want 99999", key, at)
+	}
+	after := map[string]int64{}
+	snap.sample(7, func(k string, at int64) bool { after[k] = at; return true })
+	if len(after) != len(before) {
+		t.Fatalf("snapshot holds %d TTLs after writes, want %d", len(after), len(before))
+	}
+	for k, at := range before {
+		if after[k] != at {
+			t.Fatalf("snapshot's TTL of %q changed: %d, was %d", k, after[k], at)
+		}
+	}
+	if x.len() != 999 {
+		t.Fatalf("live len = %d, want 999", x.len())
+	}
+	snap.release()
+	copied := x.shards[shard]
+	x.set(key, 5)
+	if x.shards[shard] != copied {
+		t.Fatal("a shard was copied with no snapshot live")
+	}
+}

@@ -277,7 +277,7 @@ func (e *Engine) evictOne(db *DB) bool {
 	ks := e.dbs[dbi]
 	e.touch(dbi, bytesOf(key), true)
 	ks.keys.delete(bytesOf(key))
-	delete(ks.expires, key)
+	ks.expires.del(key)
 	m.evicted.Add(1)
 	if e.notifyFlags.Load() != 0 {
 		e.notifyKey(dbi, notifyEvicted, "evicted", bytesOf(key))
@@ -299,8 +299,10 @@ func (e *Engine) randomVictim(volatile bool) (int, string, bool) {
 		i := (start + j) % len(e.dbs)
 		ks := e.dbs[i]
 		if volatile {
-			for k := range ks.expires {
-				return i, k, true
+			key, found := "", false
+			ks.expires.sample(rand.Uint64(), func(k string, _ int64) bool { key, found = k, true; return false })
+			if found {
+				return i, key, true
 			}
 			continue
 		}
@@ -319,17 +321,16 @@ func (e *Engine) poolVictim(db *DB, p int32) (int, string, bool) {
 	n := int(m.samples.Load())
 	for i, ks := range e.dbs {
 		volatile := p < policyAllkeysLRU
-		if volatile && len(ks.expires) == 0 || ks.keys.len() == 0 {
+		if volatile && ks.expires.len() == 0 || ks.keys.len() == 0 {
 			continue
 		}
 		if volatile {
 			c := 0
-			for k, at := range ks.expires {
+			ks.expires.sample(rand.Uint64(), func(k string, at int64) bool {
 				e.poolAdd(i, k, e.score(ks, bytesOf(k), at, p, now))
-				if c++; c == n {
-					break
-				}
-			}
+				c++
+				return c < n
+			})
 			continue
 		}
 		d := ks.keys
@@ -350,7 +351,7 @@ func (e *Engine) poolVictim(db *DB, p int32) (int, string, bool) {
 		if _, ok := ks.keys.get(bytesOf(best.key)); !ok {
 			continue
 		}
-		if _, ok := ks.expires[best.key]; !ok && p < policyAllkeysLRU {
+		if _, ok := ks.expires.get(best.key); !ok && p < policyAllkeysLRU {
 			continue
 		}
 		return best.db, best.key, true

@@ -276,7 +276,7 @@ func (e *Engine) infoKeyspace(b *infoBuilder) {
 		if ks.size() == 0 {
 			continue
 		}
-		b.field("db"+strconv.Itoa(i), "keys="+strconv.Itoa(ks.size())+",expires="+strconv.Itoa(len(ks.expires))+",avg_ttl=0")
+		b.field("db"+strconv.Itoa(i), "keys="+strconv.Itoa(ks.size())+",expires="+strconv.Itoa(ks.expires.len())+",avg_ttl=0")
 	}
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"math/rand/v2"
 	"slices"
 	"time"
 )
@@ -9,11 +10,11 @@ import (
 // keyspace is one numbered database.
 type keyspace struct {
 	keys    *dict
-	expires map[string]int64 // unix milliseconds; only keys with a TTL
+	expires *expiries // unix milliseconds; only keys with a TTL
 }
 
 func newKeyspace() *keyspace {
-	return &keyspace{keys: newDict(), expires: make(map[string]int64)}
+	return &keyspace{keys: newDict(), expires: newExpiries()}
 }
 
 // value is what a key holds. A string keeps its bytes in str and a nil
@@ -82,10 +83,7 @@ func (db *DB) now() int64 {
 
 // expired reports whether key has a TTL at or before now.
 func (db *DB) expired(key string) bool {
-	if len(db.ks.expires) == 0 {
-		return false
-	}
-	at, ok := db.ks.expires[key]
+	at, ok := db.ks.expires.get(key)
 	return ok && at < db.now()
 }
 
@@ -209,7 +207,7 @@ func (e *Engine) expireKey(s *Session, dbi int, key string) {
 	ks := e.dbs[dbi]
 	e.touch(dbi, bytesOf(key), true)
 	ks.keys.delete(bytesOf(key))
-	delete(ks.expires, key)
+	ks.expires.del(key)
 	e.stats.expired.Add(1)
 	if e.notifyFlags.Load() != 0 {
 		e.notifyKey(dbi, notifyExpired, "expired", bytesOf(key))
@@ -249,7 +247,7 @@ func (e *Engine) expireLazy(s *Session) {
 			e.notifyKey(ev.db, notifyKeyMiss, "keymiss", bytesOf(ev.key))
 			continue
 		}
-		if at, ok := e.dbs[ev.db].expires[ev.key]; ok && at < now {
+		if at, ok := e.dbs[ev.db].expires.get(ev.key); ok && at < now {
 			e.expireKey(s, ev.db, ev.key)
 		}
 	}
@@ -290,13 +288,11 @@ func (db *DB) create(key []byte, v value) { db.storeFresh(key, v) }
 // first deleted as expired, as Redis's lookupKeyWrite in setKey deletes
 // it, with its event and its DEL journaled.
 func (db *DB) storeFresh(key []byte, v value) {
-	if len(db.ks.expires) > 0 {
-		if at, ok := db.ks.expires[str(key)]; ok {
-			if at < db.now() {
-				db.expire(string(key))
-			} else {
-				delete(db.ks.expires, str(key))
-			}
+	if at, ok := db.ks.expires.get(str(key)); ok {
+		if at < db.now() {
+			db.expire(string(key))
+		} else {
+			db.ks.expires.del(str(key))
 		}
 	}
 	db.notifyNew(key)
@@ -315,20 +311,20 @@ func (db *DB) del(key []byte) bool {
 		return false
 	}
 	db.ks.keys.delete(key)
-	delete(db.ks.expires, str(key))
+	db.ks.expires.del(str(key))
 	db.changed(1)
 	return true
 }
 
 // setExpire sets key's absolute expiry time in unix milliseconds.
 func (db *DB) setExpire(key []byte, at int64) {
-	db.ks.expires[string(key)] = at
+	db.ks.expires.set(string(key), at)
 	db.changed(1)
 }
 
 // ttl returns key's expiry time, or -1 when it has none.
 func (db *DB) ttl(key []byte) int64 {
-	if at, ok := db.ks.expires[string(key)]; ok {
+	if at, ok := db.ks.expires.get(str(key)); ok {
 		return at
 	}
 	return -1
@@ -393,18 +389,16 @@ func (e *Engine) expireSlice(i int) (deleted int, more bool) {
 	ks := e.dbs[i]
 	now := e.now().UnixMilli()
 	start := time.Now()
-	for len(ks.expires) > 0 {
+	for ks.expires.len() > 0 {
 		sampled, expired := 0, 0
-		for k, at := range ks.expires {
+		ks.expires.sample(rand.Uint64(), func(k string, at int64) bool {
 			if at < now {
 				e.expireKey(nil, i, k)
 				expired++
 			}
 			sampled++
-			if sampled == expireSample {
-				break
-			}
-		}
+			return sampled < expireSample
+		})
 		deleted += expired
 		if expired*4 <= sampled {
 			break

@@ -211,7 +211,7 @@ func (e *Engine) usedMemory() int64 {
 	var n int64
 	for _, ks := range e.dbs {
 		n += ks.keys.bytes()
-		n += int64(len(ks.expires)) * (mapEntry + 24)
+		n += int64(ks.expires.len()) * (mapEntry + 24)
 	}
 	return n + e.mem.base
 }
@@ -433,7 +433,7 @@ func memoryUsage(db *DB, args [][]byte) (Reply, error) {
 	case len(v.str) > inlineMax:
 		n += 16 + 24 + allocSize(cap(v.str))
 	}
-	if _, ok := db.ks.expires[string(args[2])]; ok {
+	if _, ok := db.ks.expires.get(str(args[2])); ok {
 		n += mapEntry + allocSize(len(args[2]))
 	}
 	return n, nil
@@ -465,7 +465,7 @@ func memoryStats(e *Engine) Reply {
 		}
 		keys += int64(ks.size())
 		main := int64(len(ks.keys.slots)) * 16
-		exp := int64(len(ks.expires)) * mapEntry
+		exp := int64(ks.expires.len()) * mapEntry
 		overhead += main + exp
 		add("db."+strconv.Itoa(i), Map{[]byte("overhead.hashtable.main"), main, []byte("overhead.hashtable.expires"), exp})
 	}

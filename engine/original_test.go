@@ -66,8 +66,9 @@ func BenchmarkOriginalTable(b *testing.B) {
 }
 
 // BenchmarkSnapshot measures the copy BGSAVE takes under the lock, for
-// a million small strings and for two million elements of collections,
-// which the snapshot shares rather than copies (cow.go).
+// a million small strings, the same with TTLs, and two million elements
+// of collections; the snapshot shares collections and TTLs rather than
+// copying them (cow.go, expiry.go).
 func BenchmarkSnapshot(b *testing.B) {
 	bench := func(b *testing.B, fill func(e *engine.Engine, s *engine.Session)) {
 		e, s, _ := newEngine(b)
@@ -80,6 +81,15 @@ func BenchmarkSnapshot(b *testing.B) {
 	b.Run("1M-strings", func(b *testing.B) {
 		bench(b, func(e *engine.Engine, s *engine.Session) {
 			args := [][]byte{[]byte("SET"), nil, nil}
+			for i := 0; i < 1_000_000; i++ {
+				args[1], args[2] = []byte("key:"+strconv.Itoa(i)), []byte("value:"+strconv.Itoa(i))
+				e.Exec(s, args)
+			}
+		})
+	})
+	b.Run("1M-strings-with-TTLs", func(b *testing.B) {
+		bench(b, func(e *engine.Engine, s *engine.Session) {
+			args := [][]byte{[]byte("SET"), nil, nil, []byte("EX"), []byte("100000")}
 			for i := 0; i < 1_000_000; i++ {
 				args[1], args[2] = []byte("key:"+strconv.Itoa(i)), []byte("value:"+strconv.Itoa(i))
 				e.Exec(s, args)

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"maps"
 	"sync"
 	"time"
 )
@@ -165,6 +164,7 @@ func (s *Snapshot) Release() {
 	s.release.Do(func() {
 		for _, ks := range s.dbs {
 			ks.keys.release()
+			ks.expires.release()
 		}
 	})
 }
@@ -174,7 +174,7 @@ func (s *Snapshot) DBs() int { return len(s.dbs) }
 
 // Size returns the number of keys in database i and how many have a TTL.
 func (s *Snapshot) Size(i int) (keys, expires int) {
-	return s.dbs[i].size(), len(s.dbs[i].expires)
+	return s.dbs[i].size(), s.dbs[i].expires.len()
 }
 
 // Each calls fn for every key of database i that has not expired at the
@@ -185,7 +185,7 @@ func (s *Snapshot) Each(i int, fn func(key string, v Value, expireAt int64) erro
 	now := s.Time.UnixMilli()
 	var err error
 	ks.keys.each(func(k []byte, v value) bool {
-		at, ok := ks.expires[str(k)]
+		at, ok := ks.expires.get(str(k))
 		if ok && at < now {
 			return true
 		}
@@ -197,8 +197,8 @@ func (s *Snapshot) Each(i int, fn func(key string, v Value, expireAt int64) erro
 
 // snapshot copies the keyspaces. The caller holds the lock in either mode.
 // The dicts' slots are copied and their segments and collections shared
-// (see dict.share), so the copy costs little more than a memcpy of the
-// slots.
+// (see dict.share), as are the TTLs' shards (expiries.share), so the copy
+// costs little more than a memcpy of the slots.
 func (e *Engine) snapshot() *Snapshot { return e.snapshotInto(nil) }
 
 // snapshotInto is snapshot with database i's slots copied into bufs[i]
@@ -210,7 +210,7 @@ func (e *Engine) snapshotInto(bufs [][]slot) *Snapshot {
 		if i < len(bufs) {
 			buf = bufs[i]
 		}
-		s.dbs[i] = &keyspace{keys: ks.keys.share(buf), expires: maps.Clone(ks.expires)}
+		s.dbs[i] = &keyspace{keys: ks.keys.share(buf), expires: ks.expires.share()}
 	}
 	return s
 }
@@ -233,9 +233,9 @@ func (e *Engine) Put(db int, key string, v Value, expireAt int64) error {
 	ks := e.dbs[db]
 	ks.keys.put(bytesOf(key), v.v)
 	if expireAt > 0 {
-		ks.expires[key] = expireAt
+		ks.expires.set(key, expireAt)
 	} else {
-		delete(ks.expires, key)
+		ks.expires.del(key)
 	}
 	return nil
 }
