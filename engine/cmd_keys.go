@@ -745,9 +745,9 @@ func sortElements(v value) (elems [][]byte, ordered bool, err error) {
 	switch v.kind() {
 	case KindList:
 		l := v.obj.(*list)
-		elems = make([][]byte, l.len())
-		for i := range elems {
-			elems[i] = l.at(i)
+		elems = make([][]byte, 0, l.len())
+		for e := range l.from(0) {
+			elems = append(elems, e)
 		}
 		return elems, true, nil
 	case KindSet:
@@ -914,12 +914,12 @@ func sortStore(db *DB, window [][]byte, o *sortOptions) Reply {
 	l := &list{}
 	for _, e := range window {
 		if len(o.gets) == 0 {
-			l.pushBack(e[:len(e):len(e)])
+			l.pushBack(e)
 			continue
 		}
 		for _, g := range o.gets {
 			val, _ := sortLookup(db, g, e)
-			l.pushBack(clone(val))
+			l.pushBack(val)
 		}
 	}
 	// Only the destination changes, not the source the row names.
