@@ -130,6 +130,11 @@ func push(db *DB, args [][]byte, end listEnd, onlyExisting bool) (Reply, error) 
 		l = &list{}
 		db.create(args[1], value{obj: l})
 	}
+	size := 0
+	for _, e := range args[2:] {
+		size += entrySize(len(e))
+	}
+	l.reserve(end, size)
 	for _, e := range args[2:] {
 		l.push(end, e)
 	}
@@ -241,14 +246,8 @@ func cmdLrange(db *DB, args [][]byte) (Reply, error) {
 	if !ok {
 		return Bulks{}, nil
 	}
-	out := make(Bulks, 0, hi-lo+1)
-	for e := range l.from(int(lo)) {
-		if len(out) == cap(out) {
-			break
-		}
-		out = append(out, e)
-	}
-	return out, nil
+	m := int(hi - lo + 1)
+	return Bulks(l.appendRange(make(Bulks, 0, m), int(lo), m)), nil
 }
 
 // clampRange turns Redis's inclusive start and stop indexes, which may be

@@ -77,13 +77,18 @@ func putEntry(dst, e []byte) int {
 // so that appending to it cannot reach the next entry, and where the next
 // entry starts.
 func entryAt(buf []byte, off int) (e []byte, next int) {
-	n, k := int(buf[off]), 1
-	if n >= 0x80 {
-		v, m := binary.Uvarint(buf[off:])
-		n, k = int(v), m
+	if n := int(buf[off]); n < 0x80 {
+		end := off + 1 + n
+		return buf[off+1 : end : end], end + 1
 	}
+	return longEntryAt(buf, off)
+}
+
+// longEntryAt is entryAt for an element of 128 bytes or more.
+func longEntryAt(buf []byte, off int) (e []byte, next int) {
+	v, k := binary.Uvarint(buf[off:])
 	start := off + k
-	end := start + n
+	end := start + int(v)
 	return buf[start:end:end], end + k
 }
 
@@ -203,6 +208,36 @@ func (l *list) from(i int) iter.Seq[[]byte] {
 	}
 }
 
+// appendRange appends the m elements from the i'th on to dst, i+m <= n,
+// and returns it: from without a call per element, for LRANGE and SORT.
+func (l *list) appendRange(dst [][]byte, i, m int) [][]byte {
+	if m <= 0 {
+		return dst
+	}
+	k, j := l.locate(i)
+	c := l.chunk(k)
+	off := c.offset(j)
+	for {
+		for off < c.tail {
+			var e []byte
+			if n := int(c.buf[off]); n < 0x80 {
+				// entryAt's short path, which the compiler does not inline.
+				end := off + 1 + n
+				e, off = c.buf[off+1:end:end], end+1
+			} else {
+				e, off = longEntryAt(c.buf, off)
+			}
+			dst = append(dst, e)
+			if m--; m == 0 {
+				return dst
+			}
+		}
+		k++
+		c = l.chunk(k)
+		off = c.head
+	}
+}
+
 // backFrom returns the elements from the i'th back to the head, i < n,
 // in that order.
 func (l *list) backFrom(i int) iter.Seq[[]byte] {
@@ -262,6 +297,27 @@ func (l *list) pushBack(b []byte) {
 	c.tailroom -= need
 	c.n++
 	l.n++
+}
+
+// reserve makes room at an end of the list for entries of size bytes in
+// all when they fit in one chunk, so that pushing many elements at once
+// allocates once, and a new list gets a chunk of the size it needs. At
+// least one push at that end must follow, as a chunk is never empty.
+func (l *list) reserve(end listEnd, size int) {
+	switch {
+	case size > chunkMax:
+	case l.count == 0:
+		size = chunkSize(size, size)
+		c := chunk{buf: make([]byte, size), tailroom: size}
+		if end == listLeft {
+			c.head, c.tail, c.headroom, c.tailroom = size, size, size, 0
+		}
+		l.addChunk(end == listLeft, c)
+	case end == listLeft && l.chunk(0).headroom < size:
+		l.openFront(size)
+	case end == listRight && l.chunk(l.count-1).tailroom < size:
+		l.openBack(size)
+	}
 }
 
 // openFront makes room for an entry of need bytes before the first one:

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"unsafe"
 )
 
 // listElems are the elements the model tests draw from: few, so that
@@ -103,7 +104,12 @@ func listOp(t *testing.T, rng *rand.Rand, m *listModel, hold func([]byte)) strin
 	case k <= 3:
 		// Pushes come in runs, so lists grow long enough to span chunks.
 		end := listEnd(rng.IntN(2))
-		for range 1 + rng.IntN(20) {
+		run := 1 + rng.IntN(20)
+		if rng.IntN(2) == 0 {
+			// As LPUSH and RPUSH do.
+			l.reserve(end, run*entrySize(len(e)))
+		}
+		for range run {
 			l.push(end, e)
 			if end == listLeft {
 				m.model = slices.Insert(m.model, 0, string(e))
@@ -460,5 +466,12 @@ func TestList_EntryRoundTrip(t *testing.T) {
 		if !bytes.Equal(fwd, e) || !bytes.Equal(back, e) || next != 1+entrySize(n) || start != 1 {
 			t.Fatalf("%d bytes: read %d forwards (next %d), %d backwards (start %d)", n, len(fwd), next, len(back), start)
 		}
+	}
+}
+
+// Ensure that memory accounting counts a chunk's header at its size.
+func TestList_ChunkBytes(t *testing.T) {
+	if got := unsafe.Sizeof(chunk{}); got != chunkBytes {
+		t.Errorf("a chunk takes %d bytes, chunkBytes says %d", got, chunkBytes)
 	}
 }

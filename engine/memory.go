@@ -148,10 +148,10 @@ func objectSize(o object, samples int) int64 {
 	return n
 }
 
-// objectBytes is what used memory counts for o: lists, hashes and sets
-// keep the sizes of their elements as they change, so that measuring one
-// after every write costs no walk over its elements; sorted sets are
-// sampled.
+// objectBytes is what used memory counts for o: lists keep the sizes of
+// their chunks, hashes and sets those of their elements, as they change,
+// so that measuring one after every write costs no walk over its
+// elements; sorted sets are sampled.
 func objectBytes(o object) int64 {
 	switch o := o.(type) {
 	case *hash:
