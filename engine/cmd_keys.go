@@ -743,11 +743,7 @@ func sortElements(v value) (elems [][]byte, ordered bool, err error) {
 	switch v.kind() {
 	case KindList:
 		l := v.obj.(*list)
-		elems = make([][]byte, l.len())
-		for i := range elems {
-			elems[i] = l.at(i)
-		}
-		return elems, true, nil
+		return l.appendRange(make([][]byte, 0, l.len()), 0, l.len()), true, nil
 	case KindSet:
 		return v.obj.(*set).list(), false, nil
 	case KindZSet:
@@ -909,17 +905,17 @@ func (o *sortOptions) collate(a, b []byte) int {
 // GET values ("" for a missing one), or deletes dst when there are none;
 // it answers the list's length.
 func sortStore(db *DB, window [][]byte, o *sortOptions) Reply {
-	l := &list{}
-	for _, e := range window {
-		if len(o.gets) == 0 {
-			l.pushBack(e[:len(e):len(e)])
-			continue
-		}
-		for _, g := range o.gets {
-			val, _ := sortLookup(db, g, e)
-			l.pushBack(clone(val))
+	elems := window
+	if len(o.gets) > 0 {
+		elems = make([][]byte, 0, len(window)*len(o.gets))
+		for _, e := range window {
+			for _, g := range o.gets {
+				val, _ := sortLookup(db, g, e)
+				elems = append(elems, val)
+			}
 		}
 	}
+	l := newListOf(elems)
 	// Only the destination changes, not the source the row names.
 	if l.len() == 0 {
 		if db.del(o.store) {

@@ -130,8 +130,13 @@ func push(db *DB, args [][]byte, end listEnd, onlyExisting bool) (Reply, error) 
 		l = &list{}
 		db.create(args[1], value{obj: l})
 	}
+	size := 0
 	for _, e := range args[2:] {
-		l.push(end, clone(e))
+		size += entrySize(len(e))
+	}
+	l.reserve(end, size)
+	for _, e := range args[2:] {
+		l.push(end, e)
 	}
 	db.changed(int64(len(args) - 2))
 	return int64(l.len()), nil
@@ -166,7 +171,7 @@ func pop(db *DB, args [][]byte, end listEnd) (Reply, error) {
 	}
 	var r Reply
 	if count < 0 {
-		r = l.pop(end)
+		r = db.bulk(l.pop(end))
 		db.changed(1)
 	} else {
 		r = popElems(db, l, end, count)
@@ -241,11 +246,8 @@ func cmdLrange(db *DB, args [][]byte) (Reply, error) {
 	if !ok {
 		return Bulks{}, nil
 	}
-	out := make(Bulks, hi-lo+1)
-	for i := range out {
-		out[i] = l.at(int(lo) + i)
-	}
-	return out, nil
+	m := int(hi - lo + 1)
+	return Bulks(l.appendRange(make(Bulks, 0, m), int(lo), m)), nil
 }
 
 // clampRange turns Redis's inclusive start and stop indexes, which may be
@@ -283,7 +285,7 @@ func cmdLset(db *DB, args [][]byte) (Reply, error) {
 	if !ok {
 		return nil, ErrIndexRange
 	}
-	l.replace(int(i), clone(args[3]))
+	l.replace(int(i), args[3])
 	db.changed(1)
 	return OK, nil
 }
@@ -360,7 +362,7 @@ func cmdLinsert(db *DB, args [][]byte) (Reply, error) {
 	if after {
 		i++
 	}
-	l.insert(i, clone(args[4]))
+	l.insert(i, args[4])
 	db.changed(1)
 	return int64(l.len()), nil
 }
@@ -433,14 +435,22 @@ func cmdLpos(db *DB, args [][]byte) (Reply, error) {
 		return nil, nil
 	}
 	n := int64(l.len())
+	elems := l.from(0)
+	if fromTail {
+		elems = l.backFrom(int(n - 1))
+	}
 	var out []Reply
-	var matches int64
-	for i := int64(0); i < n && (o.maxlen == 0 || i < o.maxlen); i++ {
+	var matches, i int64
+	for e := range elems {
+		if o.maxlen != 0 && i == o.maxlen {
+			break
+		}
 		pos := i
 		if fromTail {
 			pos = n - 1 - i
 		}
-		if string(l.at(int(pos))) != string(args[2]) {
+		i++
+		if string(e) != string(args[2]) {
 			continue
 		}
 		matches++

@@ -127,7 +127,7 @@ func objectSize(o object, samples int) int64 {
 	case *hash:
 		return n + sampled(len(o.pairs), samples*2, func(i int) int64 { return allocSize(len(o.pairs[i])) })
 	case *list:
-		return n + sampled(o.n, samples, func(i int) int64 { return allocSize(len(o.buf[(o.head+i)%len(o.buf)])) })
+		return n + o.bytes // its chunks, counted as they change: exact and cheap
 	case *set:
 		return n + sampled(len(o.members), samples, func(i int) int64 { return allocSize(len(o.members[i])) })
 	case *zset:
@@ -148,10 +148,10 @@ func objectSize(o object, samples int) int64 {
 	return n
 }
 
-// objectBytes is what used memory counts for o: lists, hashes and sets
-// keep the sizes of their elements as they change, so that measuring one
-// after every write costs no walk over its elements; sorted sets are
-// sampled.
+// objectBytes is what used memory counts for o: lists keep the sizes of
+// their chunks, hashes and sets those of their elements, as they change,
+// so that measuring one after every write costs no walk over its
+// elements; sorted sets are sampled.
 func objectBytes(o object) int64 {
 	switch o := o.(type) {
 	case *hash:
@@ -175,7 +175,7 @@ func objectFrame(o object) int64 {
 		}
 		return n
 	case *list:
-		return 40 + allocSize(cap(o.buf)*24)
+		return 64 + allocSize(cap(o.ring)*chunkBytes)
 	case *set:
 		n := 56 + allocSize(cap(o.ints)*8) + allocSize(cap(o.members)*16)
 		if o.index != nil {

@@ -42,14 +42,9 @@ type Value struct{ v value }
 // StringValue returns a string value holding b, which the engine keeps.
 func StringValue(b []byte) Value { return Value{value{str: b}} }
 
-// ListValue returns a list of elems, head first. The engine keeps elems.
-func ListValue(elems [][]byte) Value {
-	l := &list{}
-	for _, e := range elems {
-		l.pushBack(e)
-	}
-	return Value{value{obj: l}}
-}
+// ListValue returns a list of elems, head first. The list holds copies:
+// elems stay the caller's.
+func ListValue(elems [][]byte) Value { return Value{value{obj: newListOf(elems)}} }
 
 // HashValue returns a hash from alternating fields and values.
 func HashValue(pairs [][]byte) Value {
@@ -86,8 +81,8 @@ func (v Value) Len() int {
 // returns an error.
 func (v Value) Elems(fn func(elem []byte) error) error {
 	if l, ok := v.v.obj.(*list); ok {
-		for i := 0; i < l.n; i++ {
-			if err := fn(l.at(i)); err != nil {
+		for e := range l.from(0) {
+			if err := fn(e); err != nil {
 				return err
 			}
 		}

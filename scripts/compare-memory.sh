@@ -8,15 +8,20 @@
 #
 #   scripts/compare-memory.sh           # 1M strings, then 100k of each collection
 #   N=100000 M=10000 scripts/compare-memory.sh   # a quick one
+#   DATASETS="lists longlist" scripts/compare-memory.sh   # lists only
 #
 # Datasets: strings: N keys key:N -> value:N; collections: M hashes of
-# 10 fields, M lists of 10 elements, M sets and M zsets of 10 members.
+# 10 fields, M lists of 10 elements, M sets and M zsets of 10 members;
+# lists: M lists of 10 elements only; longlist: one list of N elements
+# element:N. DATASETS names those to run, by default strings and
+# collections.
 # Both servers run without persistence and are stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 N=${N:-1000000}
 M=${M:-100000}
+DATASETS=${DATASETS:-strings collections}
 
 for tool in redis-server redis-cli go awk; do
 	command -v "$tool" >/dev/null || { echo "compare-memory.sh: $tool is not installed" >&2; exit 1; }
@@ -57,8 +62,34 @@ gen_collections() {
 	}'
 }
 
-gen_strings >"$work/strings.resp"
-gen_collections >"$work/collections.resp"
+gen_lists() {
+	awk -v n="$M" 'function bulk(s) { return "$" length(s) "\r\n" s "\r\n" }
+	BEGIN {
+		for (i = 0; i < n; i++) {
+			l = "*12\r\n" bulk("RPUSH") bulk("list:" i)
+			for (j = 0; j < 10; j++) {
+				l = l bulk("element:" i ":" j)
+			}
+			printf "%s", l
+		}
+	}'
+}
+
+gen_longlist() {
+	awk -v n="$N" 'BEGIN {
+		for (i = 0; i < n; i++) {
+			e = "element:" i
+			printf "*3\r\n$5\r\nRPUSH\r\n$8\r\nlonglist\r\n$%d\r\n%s\r\n", length(e), e
+		}
+	}'
+}
+
+for dataset in $DATASETS; do
+	case $dataset in
+	strings | collections | lists | longlist) "gen_$dataset" >"$work/$dataset.resp" ;;
+	*) echo "compare-memory.sh: unknown dataset $dataset in DATASETS" >&2; exit 1 ;;
+	esac
+done
 
 rss() { awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$1/status"; }
 used() { redis-cli -p "$1" info memory | tr -d '\r' | awk -F: '$1 == "used_memory" { print $2 }'; }
@@ -66,12 +97,12 @@ mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "versions: $(go version | cut -d' ' -f3), $(redis-server --version | cut -d' ' -f3 | sed 's/v=/redis-server /')"
-echo "command: N=$N M=$M scripts/compare-memory.sh"
+echo "command: N=$N M=$M DATASETS=\"$DATASETS\" scripts/compare-memory.sh"
 echo
 echo "| dataset | redis RSS MB | photon RSS MB | photon/redis RSS | redis used_memory MB | photon used_memory MB | photon Go heap in use MB |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 
-for dataset in strings collections; do
+for dataset in $DATASETS; do
 	redis_port=$(freeport)
 	redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
 		--daemonize no --dir "$work" --logfile "$work/redis.log" &
