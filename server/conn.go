@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -239,6 +240,16 @@ func (c *conn) Read(p []byte) (int, error) {
 			if err := c.w.Flush(); err != nil {
 				return 0, err
 			}
+			// Let the other clients run before this one reads on. A
+			// client whose next pipeline is already there when its
+			// replies have gone would otherwise keep the only thread
+			// for the scheduler's whole 10 ms slice, and the network
+			// would not be polled for the others meanwhile; Redis's
+			// event loop serves every ready client each turn. Measured
+			// with redis-benchmark -t hset -c 50 -P 16: p99 14-16 ms
+			// (half the pipelines answered at once, the rest after a
+			// slice) before, 3.7-4.4 ms after, redis-server 3.1-3.5 ms.
+			runtime.Gosched()
 		}
 		n, err := c.nc.Read(p)
 		if n > 0 {
