@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -511,6 +512,13 @@ func runServe(c *cli.Context, stderr io.Writer) error {
 	if c.NArg() > 1 {
 		return fmt.Errorf("serve takes at most one CONFIG file, got %d arguments", c.NArg())
 	}
+	if path := os.Getenv("PHOTON_CPUPROFILE"); path != "" {
+		stop, err := startCPUProfile(path)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	// The engine's own directives are tried on a throwaway engine first,
 	// so that a bad one stops serve before it listens or loads anything.
 	probe := engine.New(engine.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -772,4 +780,19 @@ func listen(log *slog.Logger, bind []string, port, tlsPort int, tlsConfig *tls.C
 		return fail(fmt.Errorf("none of the bind addresses %q is available: configured to not listen anywhere", strings.Join(bind, " ")))
 	}
 	return lns, nil
+}
+
+// startCPUProfile writes a pprof CPU profile of serve to path until stop
+// is called, for PHOTON_CPUPROFILE: where the time goes under a real
+// client's load (go tool pprof -top photon path).
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("PHOTON_CPUPROFILE: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("PHOTON_CPUPROFILE: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

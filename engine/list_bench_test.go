@@ -1,6 +1,8 @@
 package engine_test
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"testing"
 
@@ -83,6 +85,43 @@ func BenchmarkLRANGE_LongList(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				e.ExecBatch(s, cmds, func(engine.Reply, error) {})
+			}
+		})
+	}
+}
+
+// BenchmarkPipelined16 runs redis-benchmark's INCR and HSET as the server
+// runs them at -P 16: keys or fields drawn from 100,000 (-r 100000), in
+// pipelines of 16. One op is one pipeline.
+func BenchmarkPipelined16(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		args func(r int) [][]byte
+	}{
+		{"INCR", func(r int) [][]byte {
+			return [][]byte{[]byte("INCR"), []byte(fmt.Sprintf("counter:%012d", r))}
+		}},
+		{"HSET", func(r int) [][]byte {
+			return [][]byte{[]byte("HSET"), []byte("myhash"), []byte(fmt.Sprintf("element:%012d", r)), []byte("xxx")}
+		}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			e, s, _ := newEngine(b)
+			running(b, e)
+			rng := rand.New(rand.NewPCG(1, 2))
+			batches := make([][][][]byte, 4096)
+			for i := range batches {
+				for range 16 {
+					batches[i] = append(batches[i], tc.args(rng.IntN(100000)))
+				}
+			}
+			for i := range 100000 / 16 { // fill, as the run before it would have
+				e.ExecBatch(s, batches[i%len(batches)], func(engine.Reply, error) {})
+			}
+			i := 0
+			for b.Loop() {
+				e.ExecBatch(s, batches[i%len(batches)], func(engine.Reply, error) {})
+				i++
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"math/bits"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -99,19 +100,10 @@ func allocSize(n int) int64 {
 	case n <= 256:
 		return int64((n + 15) &^ 15)
 	case n <= 32<<10:
-		step := 1 << (bitsLen(n) - 3)
+		step := 1 << (bits.Len(uint(n)) - 3)
 		return int64((n + step - 1) &^ (step - 1))
 	}
 	return int64((n + 8191) &^ 8191)
-}
-
-func bitsLen(n int) int {
-	l := 0
-	for n > 0 {
-		n >>= 1
-		l++
-	}
-	return l
 }
 
 // mapEntry is the estimated cost of one entry of a Go map from string to
