@@ -302,6 +302,7 @@ func (e *Engine) bgsaveLocked() error {
 	d.jobs.Unlock()
 	dirty := e.dirty.Load()
 	s := e.timedSnapshot()
+	s.pace = e.pacer()
 	start := time.Now()
 	d.bgsaveStart.Store(e.now().Unix())
 	d.saves.Add(1)

