@@ -120,7 +120,7 @@ func TestServer_ExpireNotifyMatchesRedis(t *testing.T) {
 
 // scriptEvents runs script on the server at addr with the notification
 // flags and returns what a pattern subscriber received, each event as
-// "channel message".
+// "channel message". A line SLEEP waits 20 ms; an argument "" is empty.
 func scriptEvents(t *testing.T, addr, flags string, script []string) []string {
 	t.Helper()
 	cmd, sub := dial(t, addr), dial(t, addr)
@@ -132,7 +132,17 @@ func scriptEvents(t *testing.T, addr, flags string, script []string) []string {
 	sub.send("PSUBSCRIBE", "__key*__:*")
 	sub.read()
 	for _, line := range script {
-		cmd.do(strings.Fields(line)...)
+		if line == "SLEEP" { // let a short TTL pass
+			time.Sleep(20 * time.Millisecond)
+			continue
+		}
+		args := strings.Fields(line)
+		for i, a := range args {
+			if a == `""` {
+				args[i] = ""
+			}
+		}
+		cmd.do(args...)
 	}
 	cmd.do("PUBLISH", "__keyend__:done", "end")
 	var out []string

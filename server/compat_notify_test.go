@@ -1,9 +1,7 @@
 package server_test
 
 import (
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/photondb/photon/engine"
 	"github.com/photondb/photon/internal/redistest"
@@ -101,42 +99,9 @@ func compareNotifications(t *testing.T, addr, redisAddr, flags string) {
 }
 
 // notifyMessages runs notifyScript on the server at addr with the
-// notifications flags asks for and returns what a pattern subscriber received, each as
-// "channel message".
+// notifications flags asks for and returns what a pattern subscriber
+// received, each as "channel message".
 func notifyMessages(t *testing.T, addr, flags string) []string {
 	t.Helper()
-	cmd, sub := dial(t, addr), dial(t, addr)
-	cmd.do("FLUSHALL")
-	if r := cmd.do("CONFIG", "SET", "notify-keyspace-events", flags); r != "+OK" {
-		t.Fatalf("CONFIG SET notify-keyspace-events: %s", r)
-	}
-	defer cmd.do("CONFIG", "SET", "notify-keyspace-events", "")
-	sub.send("PSUBSCRIBE", "__key*__:*")
-	sub.read()
-	for _, line := range notifyScript {
-		if line == "SLEEP" {
-			time.Sleep(20 * time.Millisecond)
-			continue
-		}
-		args := strings.Fields(line)
-		for i, a := range args {
-			if a == `""` {
-				args[i] = ""
-			}
-		}
-		cmd.do(args...)
-	}
-	cmd.do("PUBLISH", "__keyend__:done", "end")
-	var out []string
-	for {
-		v := sub.read()
-		if len(v.Elems) != 4 {
-			t.Fatalf("unexpected push: %s", show(v))
-		}
-		ch, msg := string(v.Elems[2].Str), string(v.Elems[3].Str)
-		if ch == "__keyend__:done" {
-			return out
-		}
-		out = append(out, ch+" "+msg)
-	}
+	return scriptEvents(t, addr, flags, notifyScript)
 }
