@@ -333,24 +333,19 @@ func engineKeys(e *engine.Engine) repl.KeyLister {
 			return nil, true, nil
 		}
 		var keys []string
-		walked := 0
-		enough := errors.New("enough keys")
-		snap := e.Snapshot()
-		defer snap.Release()
-		err := snap.Each(db, func(key string, _ engine.Value, _ int64) error {
+		walked, complete := 0, true
+		e.EachKey(db, func(key string) bool {
 			walked++
 			if strings.HasPrefix(key, prefix) {
 				keys = append(keys, key)
 			}
 			if len(keys) >= max || walked >= shellKeyWalk {
-				return enough
+				complete = false
+				return false
 			}
-			return nil
+			return true
 		})
-		if errors.Is(err, enough) {
-			return keys, false, nil
-		}
-		return keys, true, err
+		return keys, complete, nil
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/photondb/photon/engine"
 	"github.com/photondb/photon/internal/redistest"
 )
 
@@ -90,4 +91,33 @@ func dropID(s string) string {
 		return s
 	}
 	return s[:i] + s[i+j+1:]
+}
+
+// Ensure that the shell's key completion lists the live keys with the
+// prefix, leaves out expired ones, and says when it stopped short.
+func TestEngineKeys_PrefixExpiryAndLimit(t *testing.T) {
+	e := engine.New(engine.Options{})
+	s := e.NewSession()
+	defer s.Close()
+	for _, cmd := range [][]string{{"SET", "user:1", "a"}, {"SET", "user:2", "b"}, {"SET", "other", "c"}, {"SET", "user:gone", "d", "PXAT", "1"}} {
+		args := make([][]byte, len(cmd))
+		for i, a := range cmd {
+			args[i] = []byte(a)
+		}
+		if _, err := e.Exec(s, args); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list := engineKeys(e)
+	keys, complete, err := list(0, "user:", 10)
+	slices.Sort(keys)
+	if err != nil || !complete || !slices.Equal(keys, []string{"user:1", "user:2"}) {
+		t.Errorf("keys = %q, complete %v, err %v; want user:1 and user:2, complete", keys, complete, err)
+	}
+	if keys, complete, _ := list(0, "user:", 1); len(keys) != 1 || complete {
+		t.Errorf("with max 1: keys = %q, complete %v; want one key, not complete", keys, complete)
+	}
+	if keys, complete, _ := list(99, "", 10); keys != nil || !complete {
+		t.Errorf("database 99: keys = %q, complete %v; want none, complete", keys, complete)
+	}
 }

@@ -265,6 +265,23 @@ func (e *Engine) Put(db int, key string, v Value, expireAt int64) error {
 	return nil
 }
 
+// EachKey calls fn with each key of database db whose TTL has not
+// passed, until fn returns false, under the read lock and without a
+// snapshot: for tools that look at a few keys, as the shell's completion
+// does. fn must not call the engine.
+func (e *Engine) EachKey(db int, fn func(key string) bool) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	ks := e.dbs[db]
+	now := e.now().UnixMilli()
+	ks.keys.each(func(k []byte, _ value) bool {
+		if at, ok := ks.expires.get(str(k)); ok && at < now {
+			return true
+		}
+		return fn(string(k))
+	})
+}
+
 // Databases returns the number of databases.
 func (e *Engine) Databases() int { return len(e.dbs) }
 
