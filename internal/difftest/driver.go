@@ -180,8 +180,13 @@ func (d *driver) mutate(c Command) []string {
 		args = append(args[:i:i], args[i+1:]...)
 	case g.Percent(2):
 		extra := g.Pick(g.Value(), g.Int(), "NX", "XX", "GET", "EX", "WITHSCORES", "COUNT")
-		if timeUnit(args[len(args)-1]) {
+		switch {
+		case timeUnit(args[len(args)-1]):
 			extra = "NX" // not a number: a short TTL would depend on the clock
+		case len(args) == 2 && (is(args, "SRANDMEMBER") || is(args, "ZRANDMEMBER")):
+			// It becomes the count: a huge negative one keeps both
+			// servers drawing members for ages (seed 77).
+			extra = g.RandCount()
 		}
 		args = append(args, extra)
 	}
