@@ -58,18 +58,6 @@ func (d *dict) unmeasure(idx uint32) {
 	}
 }
 
-// remeasure measures key's object again after a command changed it in
-// place.
-func (d *dict) remeasure(key []byte) {
-	i := d.find(key, d.hash(key))
-	if i < 0 {
-		return
-	}
-	if tag, _, idx, _, _ := parse(d.record(d.slots[i].ref)); tag == recObject {
-		d.measure(uint32(idx))
-	}
-}
-
 // bytes returns the estimated bytes the dict holds: its slots, the live
 // records, the objs table and the objects.
 func (d *dict) bytes() int64 {

@@ -2,7 +2,6 @@ package difftest
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -85,13 +84,3 @@ func knownIsolate(args []string) bool {
 
 // is reports whether args is the command name, in any case.
 func is(args []string, name string) bool { return strings.EqualFold(args[0], name) }
-
-func isInt64(s string) bool {
-	n, err := strconv.ParseInt(s, 10, 64)
-	return err == nil && strconv.FormatInt(n, 10) == s
-}
-
-func fitsInt32(s string) bool {
-	n, err := strconv.ParseInt(s, 10, 64)
-	return err != nil || (n >= -1<<31 && n < 1<<31)
-}
