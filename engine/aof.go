@@ -303,6 +303,7 @@ func (e *Engine) startRewrite() error {
 		e.opts.Background(true)
 	}
 	s := e.timedSnapshot()
+	s.pace = e.pacer() // as a background save's
 	err := d.aof.Rewrite(s, func(err error) {
 		d.recycle(s)
 		e.rewriteDone(start, err)

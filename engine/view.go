@@ -147,7 +147,7 @@ type Snapshot struct {
 	shares  bool
 	release sync.Once
 	// pace, when set, is called every 1024 keys by Each: a background
-	// save's way to leave room to the clients (see pacer).
+	// save's or rewrite's way to leave room to the clients (see pacer).
 	pace func()
 }
 
