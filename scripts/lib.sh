@@ -15,11 +15,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# freeport prints a loopback TCP port nothing listens on.
+# freeport prints a loopback TCP port nothing listens on, below Linux's
+# default ephemeral range (32768-60999), so that no client connection of
+# the run can be holding it.
 freeport() {
 	local port
 	while :; do
-		port=$((20000 + RANDOM % 40000))
+		port=$((20000 + RANDOM % 12000))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 			echo "$port"
 			return
