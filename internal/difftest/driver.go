@@ -183,7 +183,7 @@ func (d *driver) mutate(c Command) []string {
 		switch {
 		case timeUnit(args[len(args)-1]):
 			extra = "NX" // not a number: a short TTL would depend on the clock
-		case len(args) == 2 && (is(args, "SRANDMEMBER") || is(args, "ZRANDMEMBER")):
+		case len(args) == 2 && (is(args, "SRANDMEMBER") || is(args, "ZRANDMEMBER") || is(args, "HRANDFIELD")):
 			// It becomes the count: a huge negative one keeps both
 			// servers drawing members for ages (seed 77).
 			extra = g.RandCount()

@@ -38,13 +38,38 @@ func init() {
 			}},
 			{Name: "HLEN", Weight: 2, Make: func(g *G) []string { return []string{"HLEN", g.Key()} }},
 			{Name: "HEXISTS", Weight: 2, Make: func(g *G) []string { return []string{"HEXISTS", g.Key(), g.Field()} }},
+			{Name: "HSETNX", Weight: 2, Make: func(g *G) []string { return []string{"HSETNX", g.Key(), g.Field(), g.Value()} }},
+			{Name: "HINCRBY", Weight: 3, Make: func(g *G) []string { return []string{"HINCRBY", g.Key(), g.Field(), g.Int()} }},
+			{Name: "HINCRBYFLOAT", Weight: 3, Make: func(g *G) []string {
+				inc := g.Float()
+				if g.Percent(30) {
+					inc = g.Pick("0.1", "-0.1", "1e-17", "3.0e3", "5.0e-1", "1.23456789012345678901", "17e307", "-17e307")
+				}
+				return []string{"HINCRBYFLOAT", g.Key(), g.Field(), inc}
+			}},
+			{Name: "HSTRLEN", Weight: 2, Make: func(g *G) []string { return []string{"HSTRLEN", g.Key(), g.Field()} }},
+			{Name: "HRANDFIELD", Weight: 2, Make: func(g *G) []string {
+				args := []string{"HRANDFIELD", g.Key()}
+				if g.Percent(70) {
+					args = append(args, g.RandCount())
+					if g.Percent(50) {
+						args = append(args, g.Case(g.Pick("WITHVALUES", "WITHVALUES", "BOGUS")))
+					}
+				}
+				return args
+			}},
+			{Name: "HSCAN", Weight: 2, Make: func(g *G) []string {
+				return append([]string{"HSCAN", g.Key()}, g.ScanArgs(false)...)
+			}},
 		},
 		// A small hash is a listpack, in insertion order; a big one is a
 		// hash table, in no order.
 		Rules: map[string]Rule{
-			"HGETALL": UnorderedUnlessEncoding(2, "listpack", "ziplist"),
-			"HKEYS":   UnorderedUnlessEncoding(1, "listpack", "ziplist"),
-			"HVALS":   UnorderedUnlessEncoding(1, "listpack", "ziplist"),
+			"HGETALL":    UnorderedUnlessEncoding(2, "listpack", "ziplist"),
+			"HKEYS":      UnorderedUnlessEncoding(1, "listpack", "ziplist"),
+			"HVALS":      UnorderedUnlessEncoding(1, "listpack", "ziplist"),
+			"HRANDFIELD": RandomMembers(2),
+			"HSCAN":      ScanReply(2, 2),
 		},
 		Inspect: func(key string) []string { return []string{"HGETALL", key} },
 	})

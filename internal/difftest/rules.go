@@ -170,13 +170,13 @@ func MapExcept(ignore ...string) Rule {
 	}}
 }
 
-// RandomMembers is a rule for SRANDMEMBER and ZRANDMEMBER, whose
-// members Redis picks at random: without a count, the replies agree
-// when of the same kind (nil for no key); with a positive count that
-// the reply falls short of, the reply is the whole collection, compared
-// without order; otherwise only the number of members must agree.
-// group is 2 when WITHSCORES pairs a score with each member in a flat
-// array.
+// RandomMembers is a rule for SRANDMEMBER, ZRANDMEMBER and HRANDFIELD,
+// whose members Redis picks at random: without a count, the replies
+// agree when of the same kind (nil for no key); with a positive count
+// that the reply falls short of, the reply is the whole collection,
+// compared without order; otherwise only the number of members must
+// agree. group is 2 when WITHSCORES (or HRANDFIELD's WITHVALUES) pairs a
+// score or value with each member in a flat array.
 func RandomMembers(group int) Rule {
 	return Rule{For: func(args []string) Rule {
 		if len(args) < 3 {
@@ -186,7 +186,7 @@ func RandomMembers(group int) Rule {
 		if err != nil {
 			return Rule{Same: exactRule}
 		}
-		withScores := len(args) > 3 && strings.EqualFold(args[3], "WITHSCORES")
+		withScores := len(args) > 3 && (strings.EqualFold(args[3], "WITHSCORES") || strings.EqualFold(args[3], "WITHVALUES"))
 		return Rule{Same: func(p, r, _ resp.Value) bool {
 			if p.Kind == resp.Error || r.Kind == resp.Error || p.Kind != r.Kind || len(p.Elems) != len(r.Elems) {
 				return Exact(p, r)
