@@ -380,12 +380,15 @@ func blmove(db *DB, args [][]byte, from, to listEnd, timeoutArg []byte) (Reply, 
 	return elem, nil
 }
 
+// cmdBlmpop answers BLMPOP timeout numkeys key ... LEFT|RIGHT [COUNT n].
+// As Redis's lmpopGenericCommand, it reads the timeout after the other
+// arguments, so that a bad one of those is reported first.
 func cmdBlmpop(db *DB, args [][]byte) (Reply, error) {
-	timeout, err := parseTimeout(args[1])
+	keys, end, count, err := parseLmpop(args, 2)
 	if err != nil {
 		return nil, err
 	}
-	keys, end, count, err := parseLmpop(args, 2)
+	timeout, err := parseTimeout(args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -429,18 +432,23 @@ func zpopName(high bool) string {
 	return "ZPOPMIN"
 }
 
+// cmdBzmpop answers BZMPOP timeout numkeys key ... MIN|MAX [COUNT n],
+// reading the timeout after the other arguments as BLMPOP does.
 func cmdBzmpop(db *DB, args [][]byte) (Reply, error) {
+	keys, isMax, count, err := parseZmpop(args[1:])
+	if err != nil {
+		return nil, err
+	}
 	timeout, err := parseTimeout(args[1])
 	if err != nil {
 		return nil, err
 	}
-	r, err := cmdZmpop(db, args[1:])
+	r, err := zmpop(db, keys, isMax, count)
 	if err != nil {
 		return nil, err
 	}
 	if _, none := r.(NullArray); none {
-		numkeys, _ := parseInt(args[2])
-		return db.blockWait(args, args[3:3+numkeys], timeout, NullArray{}), nil
+		return db.blockWait(args, keys, timeout, NullArray{}), nil
 	}
 	return r, nil
 }

@@ -335,8 +335,16 @@ func cmdLtrim(db *DB, args [][]byte) (Reply, error) {
 		lo, hi = int64(n), int64(n)-1
 	}
 	l.trim(int(lo), int(hi))
-	db.changed(int64(n - l.len()))
-	db.removeIfEmpty(args[1], l)
+	if removed := n - l.len(); removed > 0 {
+		db.changed(int64(removed))
+		db.removeIfEmpty(args[1], l)
+	} else {
+		// As Redis's ltrimCommand: a trim that keeps every element
+		// still counts as touching the key, for WATCH and the ltrim
+		// event, though there is nothing to journal.
+		db.touch(args[1])
+		db.notify(notifyList, "ltrim", args[1])
+	}
 	return OK, nil
 }
 
@@ -588,6 +596,7 @@ func lmpopCore(db *DB, keys [][]byte, end listEnd, count int64) (key []byte, ele
 		}
 		elems = popElems(db, l, end, count)
 		db.removeIfEmpty(k, l)
+		db.touch(k) // the row names no keys
 		return clone(k), elems, nil
 	}
 	return nil, nil, nil

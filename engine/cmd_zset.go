@@ -735,31 +735,47 @@ func zpopCommand(db *DB, args [][]byte, high bool) (Reply, error) {
 }
 
 func cmdZmpop(db *DB, args [][]byte) (Reply, error) {
+	keys, isMax, count, err := parseZmpop(args)
+	if err != nil {
+		return nil, err
+	}
+	return zmpop(db, keys, isMax, count)
+}
+
+// parseZmpop reads ZMPOP's numkeys key ... MIN|MAX [COUNT count], as
+// args[1:]; BZMPOP passes its own arguments after the timeout.
+func parseZmpop(args [][]byte) (keys [][]byte, isMax bool, count int64, err error) {
 	numkeys, ok := parseInt(args[1])
 	if !ok || numkeys < 1 {
-		return nil, errZsetNumkeys
+		return nil, false, 0, errZsetNumkeys
 	}
 	if numkeys >= int64(len(args)-2) {
-		return nil, ErrSyntax
+		return nil, false, 0, ErrSyntax
 	}
 	where := args[2+numkeys]
-	isMax := equalFold(where, "MAX")
+	isMax = equalFold(where, "MAX")
 	if !isMax && !equalFold(where, "MIN") {
-		return nil, ErrSyntax
+		return nil, false, 0, ErrSyntax
 	}
-	count := int64(-1)
+	count = -1
 	for j := 3 + int(numkeys); j < len(args); j++ {
 		if count != -1 || !equalFold(args[j], "COUNT") || j+1 == len(args) {
-			return nil, ErrSyntax
+			return nil, false, 0, ErrSyntax
 		}
 		j++
 		c, ok := parseInt(args[j])
 		if !ok || c < 1 {
-			return nil, errZsetCount
+			return nil, false, 0, errZsetCount
 		}
 		count = c
 	}
-	z, key, err := firstZset(db, args[2:2+numkeys])
+	return args[2 : 2+numkeys], isMax, count, nil
+}
+
+// zmpop pops from the first of keys that holds a sorted set, or answers
+// a null array when none does.
+func zmpop(db *DB, keys [][]byte, isMax bool, count int64) (Reply, error) {
+	z, key, err := firstZset(db, keys)
 	if err != nil {
 		return nil, err
 	}

@@ -47,7 +47,7 @@ var notifyScript = []string{
 	"SET e 1", "PEXPIREAT e 1",
 	"SET r 1", "RENAME r r2", "RENAMENX r2 r3", "SET r4 1", "RENAMENX r3 r4", "RENAME r3 r3",
 	"LPUSH l a b c", "RPUSH l d", "LPUSHX l e", "RPUSHX nope x", "LINSERT l BEFORE a q", "LPOP l", "RPOP l", "LSET l 0 z",
-	"LTRIM l 0 0", "LREM l 0 z", "RPUSH l2 a", "LMOVE l2 l3 LEFT RIGHT", "RPUSH l4 a b", "LMOVE l4 l4 LEFT RIGHT",
+	"LTRIM l 0 0", "LTRIM l 0 -1", "LREM l 0 z", "RPUSH l2 a", "LMOVE l2 l3 LEFT RIGHT", "RPUSH l4 a b", "LMOVE l4 l4 LEFT RIGHT",
 	"RPOPLPUSH l4 l5", "RPUSH l6 a b c", "LPOP l6 5", "RPUSH l7 a", "LMPOP 2 nope l7 RIGHT", "RPUSH l8 a b", "BLPOP l8 0",
 	"BRPOP l8 0", "RPUSH l9 a", "BLMOVE l9 l10 RIGHT LEFT 0", "BLMPOP 0 1 l10 LEFT",
 	"HSET h a 1 b 2", "HSETNX h a 2", "HSETNX h c 2", "HMSET h d 1", "HDEL h a nope", "HINCRBY h b 2", "HINCRBYFLOAT h b 1.5",

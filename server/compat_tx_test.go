@@ -41,6 +41,12 @@ var txScenarios = []struct {
 	{"watched key written by another client", []string{
 		"A: SET k 1", "A: WATCH k", "B: SET k 2", "A: MULTI", "A: GET k", "A: EXEC", "A: GET k",
 	}},
+	{"watched list popped by LMPOP and BLMPOP, trimmed to itself", []string{
+		"A: RPUSH w a b c", "A: WATCH w", "B: LMPOP 2 nosuch w LEFT", "A: MULTI", "A: PING", "A: EXEC",
+		"A: WATCH w", "B: BLMPOP 0.01 1 w RIGHT", "A: MULTI", "A: PING", "A: EXEC",
+		"A: WATCH w", "B: LTRIM w 0 -1", "A: MULTI", "A: PING", "A: EXEC",
+		"A: WATCH w", "B: LTRIM nosuch 0 -1", "B: LPOS w b", "A: MULTI", "A: PING", "A: EXEC",
+	}},
 	{"watched key written by the same value", []string{
 		"A: SET k 1", "A: WATCH k", "B: SET k 1", "A: MULTI", "A: INCR k", "A: EXEC",
 	}},
