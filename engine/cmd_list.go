@@ -44,13 +44,14 @@ func listCommands() []*Command {
 	}
 }
 
-// These errors can occur when LPOS or LMPOP get an option they cannot use.
+// These errors can occur when LPOS or LMPOP (or ZMPOP) get an option
+// they cannot use.
 var (
-	errLposRank     = errf("RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list")
-	errLposCount    = errf("COUNT can't be negative")
-	errLposMaxlen   = errf("MAXLEN can't be negative")
-	errLmpopNumkeys = errf("numkeys should be greater than 0")
-	errLmpopCount   = errf("count should be greater than 0")
+	errLposRank    = errf("RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list")
+	errLposCount   = errf("COUNT can't be negative")
+	errLposMaxlen  = errf("MAXLEN can't be negative")
+	errMpopNumkeys = errf("numkeys should be greater than 0")
+	errMpopCount   = errf("count should be greater than 0")
 )
 
 // listEnd names an end of a list: LEFT is the head, RIGHT the tail.
@@ -546,38 +547,45 @@ func cmdLmpop(db *DB, args [][]byte) (Reply, error) {
 	return lmpopReply(key, elems, err)
 }
 
-// parseLmpop reads "numkeys key [key ...] LEFT|RIGHT [COUNT count]"
-// starting at args[at] (1 for LMPOP, 2 for BLMPOP, after its timeout),
-// with Redis's checks and errors. count is 1 when COUNT is not given.
+// parseLmpop reads LMPOP's numkeys key ... LEFT|RIGHT [COUNT count],
+// starting at args[at] (BLMPOP's come after its timeout).
 func parseLmpop(args [][]byte, at int) (keys [][]byte, end listEnd, count int64, err error) {
+	keys, count, err = parseMpop(args, at, func(where []byte) (err error) {
+		end, err = parseListEnd(where)
+		return err
+	})
+	return keys, end, count, err
+}
+
+// parseMpop reads the numkeys key ... WHERE [COUNT count] that LMPOP,
+// BLMPOP, ZMPOP and BZMPOP share, starting at args[at], in Redis's order
+// (numkeys, then where, which parseWhere checks, then COUNT). count is 1
+// when absent.
+func parseMpop(args [][]byte, at int, parseWhere func(where []byte) error) (keys [][]byte, count int64, err error) {
 	numkeys, ok := parseInt(args[at])
 	if !ok || numkeys < 1 {
-		return nil, 0, 0, errLmpopNumkeys
+		return nil, 0, errMpopNumkeys
 	}
 	if numkeys >= int64(len(args)-at-1) {
-		return nil, 0, 0, ErrSyntax
+		return nil, 0, ErrSyntax
 	}
 	where := at + 1 + int(numkeys)
-	end, err = parseListEnd(args[where])
-	if err != nil {
-		return nil, 0, 0, err
+	if err := parseWhere(args[where]); err != nil {
+		return nil, 0, err
 	}
 	count = -1
 	for i := where + 1; i < len(args); i++ {
 		if count != -1 || !equalFold(args[i], "COUNT") || i+1 == len(args) {
-			return nil, 0, 0, ErrSyntax
+			return nil, 0, ErrSyntax
 		}
 		i++
 		n, ok := parseInt(args[i])
 		if !ok || n < 1 {
-			return nil, 0, 0, errLmpopCount
+			return nil, 0, errMpopCount
 		}
 		count = n
 	}
-	if count == -1 {
-		count = 1
-	}
-	return args[at+1 : where], end, count, nil
+	return args[at+1 : where], max(count, 1), nil
 }
 
 // lmpopCore pops up to count elements from an end of the first of keys

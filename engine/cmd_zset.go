@@ -91,8 +91,6 @@ var (
 	errZsetWithScoresLex = errf("syntax error, WITHSCORES not supported in combination with BYLEX")
 	errZsetWeight        = errf("weight value is not a float")
 	errZsetLimitNegative = errf("LIMIT can't be negative")
-	errZsetNumkeys       = errf("numkeys should be greater than 0")
-	errZsetCount         = errf("count should be greater than 0")
 	errZsetCursor        = errf("invalid cursor")
 	errZsetOutOfRange    = errf("value is out of range")
 	errZsetRandCount     = errf("value is out of range, value must between -9223372036854775807 and 9223372036854775807")
@@ -745,31 +743,14 @@ func cmdZmpop(db *DB, args [][]byte) (Reply, error) {
 // parseZmpop reads ZMPOP's numkeys key ... MIN|MAX [COUNT count], as
 // args[1:]; BZMPOP passes its own arguments after the timeout.
 func parseZmpop(args [][]byte) (keys [][]byte, isMax bool, count int64, err error) {
-	numkeys, ok := parseInt(args[1])
-	if !ok || numkeys < 1 {
-		return nil, false, 0, errZsetNumkeys
-	}
-	if numkeys >= int64(len(args)-2) {
-		return nil, false, 0, ErrSyntax
-	}
-	where := args[2+numkeys]
-	isMax = equalFold(where, "MAX")
-	if !isMax && !equalFold(where, "MIN") {
-		return nil, false, 0, ErrSyntax
-	}
-	count = -1
-	for j := 3 + int(numkeys); j < len(args); j++ {
-		if count != -1 || !equalFold(args[j], "COUNT") || j+1 == len(args) {
-			return nil, false, 0, ErrSyntax
+	keys, count, err = parseMpop(args, 1, func(where []byte) error {
+		isMax = equalFold(where, "MAX")
+		if !isMax && !equalFold(where, "MIN") {
+			return ErrSyntax
 		}
-		j++
-		c, ok := parseInt(args[j])
-		if !ok || c < 1 {
-			return nil, false, 0, errZsetCount
-		}
-		count = c
-	}
-	return args[2 : 2+numkeys], isMax, count, nil
+		return nil
+	})
+	return keys, isMax, count, err
 }
 
 // zmpop pops from the first of keys that holds a sorted set, or answers
@@ -782,7 +763,7 @@ func zmpop(db *DB, keys [][]byte, isMax bool, count int64) (Reply, error) {
 	if z == nil {
 		return NullArray{}, nil
 	}
-	entries := zpop(db, key, z, max(count, 1), isMax)
+	entries := zpop(db, key, z, count, isMax)
 	db.touch(key) // the row names no keys
 	// Journal what happened to the key it chose, as Redis replicates it.
 	name := "ZPOPMIN"
