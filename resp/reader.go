@@ -90,6 +90,147 @@ func (r *Reader) Reset(rd io.Reader) { r.br.Reset(rd) }
 // so that a batch of pipelined commands gets one write.
 func (r *Reader) Buffered() int { return r.br.Buffered() }
 
+// Readiness is what the buffered input holds, as Ready tells it to a
+// server that reads only when the socket has input and must never wait
+// in the middle of a command: an event loop.
+type Readiness int
+
+const (
+	// Incomplete: no command yet, only the start of one (or nothing),
+	// and the rest fits in the buffer when it arrives.
+	Incomplete Readiness = iota
+	// Complete: the first command lies whole in the buffer, after any
+	// empty ones: ReadCommand and ReadCommands return it without reading
+	// from the underlying reader, unless the buffer holds only empty
+	// commands (blank lines, empty arrays).
+	Complete
+	// Unknown: a command that cannot fit in the buffer, or bytes that
+	// break the protocol. Only a reader that may wait can go on.
+	Unknown
+)
+
+// Ready reports what the buffered input holds, without reading and
+// without consuming anything. It judges commands as ReadCommand reads
+// them; whatever is not plainly a well-formed command, or the start of
+// one small enough for the buffer, is Unknown, and left to a reader that
+// may wait for the rest and reports the error, if any.
+func (r *Reader) Ready() Readiness {
+	buf, _ := r.br.Peek(r.br.Buffered())
+	room := r.br.Size() // what the buffer holds once its data is moved to the front
+	skipped := false
+	for len(buf) > 0 {
+		var n int
+		var state Readiness
+		if buf[0] == '*' {
+			n, state = r.readyMultibulk(buf, room)
+		} else {
+			n, state = r.readyInline(buf, room)
+		}
+		switch {
+		case state != Complete:
+			if state == Incomplete && r.br.Buffered() >= room {
+				return Unknown // a full buffer gets no more input
+			}
+			return state
+		case n > 0:
+			buf, skipped = buf[n:], true // an empty command: look past it
+		default:
+			return Complete
+		}
+	}
+	if skipped {
+		return Complete
+	}
+	return Incomplete
+}
+
+// readyInline judges the inline line at the start of buf: Complete with
+// the length of the line for a blank one (no arguments), Complete with 0
+// for one with arguments.
+func (r *Reader) readyInline(buf []byte, room int) (skip int, state Readiness) {
+	i := bytes.IndexByte(buf, '\n')
+	switch {
+	case i < 0 && len(buf) <= r.MaxInline && len(buf) < room:
+		return 0, Incomplete
+	case i < 0 || i > r.MaxInline+1 || bytes.IndexByte(buf[:i], 0) >= 0:
+		return 0, Unknown // too long, or a NUL, which ends the arguments early
+	}
+	for _, c := range buf[:i] {
+		if !isSpace(c) {
+			return 0, Complete
+		}
+	}
+	return i + 1, Complete
+}
+
+// readyMultibulk judges the array at the start of buf as fastMultibulk
+// would read it: Complete with the length of its header for an empty
+// array, Complete with 0 for a whole command.
+func (r *Reader) readyMultibulk(buf []byte, room int) (skip int, state Readiness) {
+	const minArg = int64(len("$0\r\n\r\n"))
+	i := bytes.IndexByte(buf, '\r')
+	if i < 0 || i+1 >= len(buf) {
+		return 0, short(buf, room)
+	}
+	count, ok := parseInt(buf[1:i])
+	switch {
+	case !ok || count > r.MaxMultibulk:
+		return 0, Unknown
+	case count <= 0:
+		return i + 2, Complete
+	case int64(i+2)+count*minArg > int64(room):
+		return 0, Unknown
+	}
+	pos := i + 2
+	for k := range count {
+		if pos >= len(buf) {
+			return 0, Incomplete
+		}
+		if buf[pos] != '$' {
+			return 0, Unknown
+		}
+		j := bytes.IndexByte(buf[pos:], '\r')
+		if j < 0 || pos+j+1 >= len(buf) {
+			return 0, short(buf[pos:], room-pos)
+		}
+		j += pos
+		n, ok := parseInt(buf[pos+1 : j])
+		if !ok || n < 0 || n > r.MaxBulk {
+			return 0, Unknown
+		}
+		end := int64(j+2) + n + 2
+		if end+(count-k-1)*minArg > int64(room) {
+			return 0, Unknown
+		}
+		pos = int(end)
+	}
+	if pos > len(buf) {
+		return 0, Incomplete
+	}
+	return 0, Complete
+}
+
+// short judges a size header whose line has not ended: Incomplete while
+// it is short enough to be one.
+func short(header []byte, room int) Readiness {
+	const longest = len("$-9223372036854775808\r")
+	if len(header) < longest && len(header) < room {
+		return Incomplete
+	}
+	return Unknown
+}
+
+// Fill reads once from the underlying reader into the buffer, if it has
+// room, and returns the error of that read: for a server that reads when
+// the socket has input, then asks Ready what it holds.
+func (r *Reader) Fill() error {
+	if r.br.Buffered() >= r.br.Size() {
+		return nil
+	}
+	_, err := r.br.Peek(r.br.Buffered() + 1)
+	return err
+}
+
 // ReadCommand reads one command and returns its arguments, name first.
 //
 // A command is either a RESP array of bulk strings or, when the first byte

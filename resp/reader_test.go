@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"math"
+	"math/rand/v2"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -863,4 +865,141 @@ func TestReader_ReadCommands(t *testing.T) {
 	if _, err := resp.NewReader(strings.NewReader(in)).ReadCommands(4); err == nil {
 		t.Error("ReadCommands without Borrow: no error")
 	}
+}
+
+// errPause is what pausedSource returns where its input pauses.
+var errPause = errors.New("no input now")
+
+// pausedSource delivers its input in pieces, returning errPause between
+// them, as a non-blocking socket does between packets; once wait is set
+// it delivers the rest without pausing, as a blocking one does.
+type pausedSource struct {
+	in    []byte
+	off   int   // how much of in has been read
+	cuts  []int // offsets in in where the input pauses, increasing
+	pause bool  // the next read pauses
+	wait  bool
+}
+
+func (s *pausedSource) Read(p []byte) (int, error) {
+	if s.off == len(s.in) {
+		return 0, io.EOF
+	}
+	if s.pause && !s.wait {
+		s.pause = false
+		return 0, errPause
+	}
+	end := len(s.in)
+	for len(s.cuts) > 0 && s.cuts[0] <= s.off {
+		s.cuts = s.cuts[1:]
+	}
+	if !s.wait && len(s.cuts) > 0 {
+		end = s.cuts[0]
+	}
+	n := copy(p, s.in[s.off:end])
+	s.off += n
+	s.pause = true
+	return n, nil
+}
+
+// FuzzReady checks the contract an event loop relies on: reading only
+// what Ready calls Complete, and handing what it calls Unknown to a
+// reader that may wait, gives exactly the commands and the protocol
+// error that reading the whole input at once gives, however the input is
+// cut into pieces. A Complete that needed more input would read in the
+// middle of a command and fall out of step.
+func FuzzReady(f *testing.F) {
+	for _, seed := range []string{
+		"*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n",
+		"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*1\r\n$4\r\nPING\r\n",
+		"PING\r\nSET k \"a\\x41\\n\" 'b\\'c'\r\n",
+		"\r\n*0\r\n*-1\r\nECHO a\"b c\"\n   \r\n*1\r\n$4\r\nPING\r\n",
+		"*1\r\n$-1\r\n",
+		"*1\r\nPING\r\n",
+		"*1\rX$4\rYPINGxy",
+		"\"unbalanced\r\n",
+		"*2\r\n$0\r\n\r\n$6\r\na\r\n\x00\"'\r\n",
+		"*1\r\n$200\r\n" + strings.Repeat("x", 200) + "\r\n*1\r\n$4\r\nPING\r\n",
+		"*100\r\n$1\r\na\r\n",
+		strings.Repeat("a", 150) + "\r\n",
+	} {
+		f.Add([]byte(seed), uint64(0x9e3779b97f4a7c15))
+	}
+	f.Fuzz(func(t *testing.T, in []byte, cutSeed uint64) {
+		if len(in) > 4096 {
+			return
+		}
+		whole := resp.NewReader(bytes.NewReader(in))
+		whole.MaxInline = 100
+		want, wantErr := readAll(whole)
+
+		rng := rand.New(rand.NewPCG(cutSeed, 1))
+		src := &pausedSource{in: in}
+		for at := 1 + rng.IntN(40); at < len(in); at += 1 + rng.IntN(40) {
+			src.cuts = append(src.cuts, at)
+		}
+		r := resp.NewReaderSize(src, 64)
+		r.MaxInline, r.Borrow = 100, true
+		var got [][]string
+		var gotErr error
+	loop:
+		for range 100000 {
+			if err := r.Fill(); err != nil && err != errPause {
+				gotErr = err
+				break
+			}
+			for {
+				switch r.Ready() {
+				case resp.Incomplete:
+					continue loop
+				case resp.Unknown:
+					src.wait = true
+					rest, err := readAll(r)
+					got, gotErr = append(got, rest...), err
+					break loop
+				}
+				cmds, err := r.ReadCommands(3)
+				if err == errPause {
+					continue loop
+				}
+				if err != nil {
+					gotErr = err
+					break loop
+				}
+				for _, args := range cmds {
+					got = append(got, strs(args))
+				}
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("in pieces: %q\nwhole: %q", got, want)
+		}
+		var pe *resp.ProtocolError
+		if errors.As(wantErr, &pe) && (gotErr == nil || gotErr.Error() != wantErr.Error()) {
+			t.Fatalf("in pieces: %v, whole: %v", gotErr, wantErr)
+		}
+		if gotErr == errPause {
+			t.Fatal("a reader that may not wait read in the middle of a command")
+		}
+	})
+}
+
+// readAll reads commands until an error, and returns them and the error.
+func readAll(r *resp.Reader) ([][]string, error) {
+	var out [][]string
+	for {
+		args, err := r.ReadCommand()
+		if err != nil {
+			return out, err
+		}
+		out = append(out, strs(args))
+	}
+}
+
+func strs(args [][]byte) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = string(a)
+	}
+	return out
 }
