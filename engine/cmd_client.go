@@ -204,6 +204,12 @@ func (e *Engine) rows() ([]clientRow, []*Session) {
 	return rows, sessions
 }
 
+// wallSecond returns the second of the wall clock, since 1970, at mono
+// (a reading of e.mono).
+func (e *Engine) wallSecond(mono int64) int64 {
+	return (e.base.UnixNano() + mono) / 1e9
+}
+
 // clientLine writes one CLIENT LIST line, with Redis 7.0's fields in its
 // order (and 7.2's lib-name and lib-ver). What PhotonDB does not track
 // per client (buffers, file descriptors) reads as Redis shows it for an
@@ -262,8 +268,10 @@ func (e *Engine) clientLine(b *strings.Builder, r clientRow, self *Session, args
 	str("laddr", r.laddr)
 	num("fd", -1)
 	str("name", r.view.name)
-	num("age", (now-r.created)/1e9)
-	num("idle", (now/1e6-r.last>>16)/1e3)
+	// Redis counts whole seconds of the wall clock, so a client created
+	// at 0.9 s past a second is 1 s old at 1.0.
+	num("age", e.wallSecond(now)-e.wallSecond(r.created))
+	num("idle", e.wallSecond(now/1e6*1e6)-e.wallSecond(r.last>>16*1e6))
 	str("flags", flags)
 	num("db", int64(r.view.db))
 	num("sub", r.sub)
