@@ -624,6 +624,7 @@ func runServe(c *cli.Context, stderr io.Writer) error {
 		PubSubLimit:       &server.BufferLimit{Hard: cfg.outputLimits[2].hard, Soft: cfg.outputLimits[2].soft, Seconds: cfg.outputLimits[2].seconds},
 		ProtectedMode:     cfg.protectedMode,
 		HasPassword:       e.RequiresAuth,
+		EventLoops:        cfg.ioThreads,
 	})
 	var mu sync.Mutex // guards cfg from here on: CONFIG GET and SET reach it
 	e.RegisterConfig(configParams(&mu, &cfg, &running{srv: srv, level: level, eng: e, aof: aof, log: log, procs: procs})...)

@@ -75,6 +75,9 @@ type Command struct {
 	// switchesProto is set for HELLO and RESET, which may change the
 	// protocol the replies after theirs are encoded in.
 	switchesProto bool
+	// holds is set for the commands after which a client listens for
+	// pushes (see Holds).
+	holds bool
 }
 
 // Subcommand is one subcommand of a container command, such as CLIENT
@@ -158,6 +161,9 @@ func init() {
 		execCommand = commandIndex["exec"]
 		commandIndex["hello"].switchesProto = true
 		commandIndex["reset"].switchesProto = true
+		for _, name := range []string{"subscribe", "psubscribe", "ssubscribe", "monitor"} {
+			commandIndex[name].holds = true
+		}
 	}()
 	for _, c := range commandTable {
 		name := strings.ToLower(c.Name)
@@ -176,6 +182,19 @@ func init() {
 			}
 		}
 	}
+}
+
+// Holds reports whether a command may hold its client: keep it waiting
+// (a blocking command, BLPOP) or have it listen for pushes (SUBSCRIBE,
+// PSUBSCRIBE, SSUBSCRIBE, MONITOR). A server that serves many clients on
+// one thread gives such a client a thread of its own before the command
+// runs. args[0] is the command's name, in any case.
+func Holds(args [][]byte) bool {
+	if len(args) == 0 {
+		return false
+	}
+	c := lookupBytes(args[0])
+	return c != nil && (c.holds || c.Flags&Blocking != 0)
 }
 
 // lookupBytes finds a command without allocating for names up to 32 bytes.

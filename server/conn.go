@@ -60,14 +60,27 @@ var stale = time.Unix(1, 0)
 // would instead need a lock around the Writer for every reply, and its
 // own start and stop; the deadline costs nothing until it is used.
 type conn struct {
-	srv   *Server
-	nc    net.Conn // commands are read from it and replies written to it
-	raw   net.Conn // the socket under nc (nc itself unless TLS): closing it never blocks
-	r     *resp.Reader
-	w     *resp.Writer
-	sess  *engine.Session
-	ready atomic.Bool   // admitted and serving commands; set once
-	done  chan struct{} // closed when the goroutine has ended
+	srv     *Server
+	nc      net.Conn // commands are read from it and replies written to it
+	raw     net.Conn // the socket under nc (nc itself unless TLS): closing it never blocks
+	addr    string   // the client's address, for logs
+	r       *resp.Reader
+	w       *resp.Writer
+	sess    *engine.Session
+	replyTo func(engine.Reply, error) // c.reply, made once
+	ready   atomic.Bool               // admitted and serving commands; set once
+	done    chan struct{}             // closed when the connection has ended
+	counted bool                      // counted against maxclients; set before the connection starts
+
+	// Set while an event loop serves the connection (loop_linux.go); nc
+	// is closed then, and the loop owns the fields below. Other
+	// goroutines read lp under mu, to tell the loop what they want.
+	lp      *loop
+	fd      int    // the socket, which the loop reads and writes without waiting
+	out     []byte // replies the socket has not taken yet
+	active  int64  // when input last came, in the loop's clock
+	closing bool   // to be closed once out has gone
+	reset   bool   // close with a reset, not a FIN; under mu
 
 	// Owned by the connection's goroutine.
 	in        int64     // bytes read from nc
@@ -86,7 +99,7 @@ type conn struct {
 }
 
 func newConn(s *Server, nc net.Conn) *conn {
-	c := &conn{srv: s, nc: nc, raw: nc, done: make(chan struct{})}
+	c := &conn{srv: s, nc: nc, raw: nc, addr: nc.RemoteAddr().String(), fd: -1, done: make(chan struct{})}
 	if tc, ok := nc.(*tls.Conn); ok {
 		c.raw = tc.NetConn()
 	}
@@ -98,7 +111,7 @@ func newConn(s *Server, nc net.Conn) *conn {
 // writes nothing on a TLS connection, whose handshake has not begun.
 func (c *conn) refuseMaxClients() {
 	c.srv.eng.CountRejected()
-	c.srv.log.Debug("refused a connection: max number of clients reached", "addr", c.nc.RemoteAddr().String())
+	c.srv.log.Debug("refused a connection: max number of clients reached", "addr", c.addr)
 	defer c.raw.Close()
 	if _, ok := c.nc.(*tls.Conn); ok {
 		return
@@ -107,13 +120,14 @@ func (c *conn) refuseMaxClients() {
 	io.WriteString(c.raw, msgMaxClients)
 }
 
-// serve admits the client and runs its commands until it leaves, breaks
-// the protocol, or the server closes it.
-func (c *conn) serve() {
-	defer c.close()
+// serve admits the client, then hands it to an event loop, or runs its
+// commands until it leaves, breaks the protocol, or the server closes it.
+// It reports whether a loop took the client, and with it the
+// connection's end.
+func (c *conn) serve() (adopted bool) {
 	defer func() {
-		if p := recover(); p != nil {
-			c.srv.log.Error("connection panicked; closing it", "addr", c.nc.RemoteAddr().String(), "panic", p, "stack", string(debug.Stack()))
+		if !adopted {
+			c.close()
 		}
 	}()
 	if tc, ok := c.nc.(*tls.Conn); ok {
@@ -122,35 +136,59 @@ func (c *conn) serve() {
 			tc.SetDeadline(time.Now().Add(t))
 		}
 		if err := tc.Handshake(); err != nil {
-			c.srv.log.Debug("TLS handshake failed", "addr", c.nc.RemoteAddr().String(), "err", err)
-			return
+			c.srv.log.Debug("TLS handshake failed", "addr", c.addr, "err", err)
+			return false
 		}
 		tc.SetDeadline(time.Time{})
 	}
 	if c.srv.protected.Load() && !c.srv.passwordSet() && !isLocal(c.nc.RemoteAddr()) {
 		c.srv.eng.CountRejected()
-		c.srv.log.Debug("refused a connection: protected mode", "addr", c.nc.RemoteAddr().String())
+		c.srv.log.Debug("refused a connection: protected mode", "addr", c.addr)
 		io.WriteString(c.nc, msgDenied)
-		return
+		return false
 	}
 
 	sess := c.srv.eng.NewSession()
-	defer sess.Close()
 	sess.SetConn(engine.ConnInfo{
-		Addr:        c.nc.RemoteAddr().String(),
+		Addr:        c.addr,
 		LocalAddr:   c.nc.LocalAddr().String(),
 		Kill:        c.kill,
 		Push:        c.push,
 		WatchClosed: c.watchClosed,
 	})
 	c.sess = sess
+	c.replyTo = c.reply
 	c.r = resp.NewReader(c)
 	c.r.MaxBulk = c.srv.opts.MaxBulk
 	// Each command runs before the next is read and engine.Exec keeps no
 	// argument, so the arguments can point into the read buffer.
 	c.r.Borrow = true
-	c.w = resp.NewWriter(c.nc)
+	c.w = resp.NewWriter(c)
 	c.ready.Store(true)
+	if c.srv.adopt(c) {
+		return true
+	}
+	c.run(nil)
+	return false
+}
+
+// run serves the client on the calling goroutine until it leaves: first
+// the commands in rest, read already, then what it sends. The session
+// ends with it; the connection is closed by the caller.
+func (c *conn) run(rest [][][]byte) {
+	defer c.sess.Close()
+	defer func() {
+		if p := recover(); p != nil {
+			c.srv.log.Error("connection panicked; closing it", "addr", c.addr, "panic", p, "stack", string(debug.Stack()))
+		}
+	}()
+	if len(rest) > 0 {
+		c.srv.eng.ExecBatch(c.sess, rest, c.replyTo)
+		if c.sess.Quitting() {
+			c.w.Flush()
+			return
+		}
+	}
 	c.handle()
 }
 
@@ -159,21 +197,6 @@ func (c *conn) serve() {
 // before it waits for input.
 func (c *conn) handle() {
 	s, r, w, sess := c.srv, c.r, c.w, c.sess
-	reply := func(rep engine.Reply, err error) {
-		if c.pending.Load() && sess.Subscribed() {
-			// Messages queued while the command ran (its own keyspace
-			// events, say) go before its reply, where Redis's output
-			// buffer holds them. A monitor's lines stay after it: Redis
-			// feeds monitors once a command has answered.
-			c.writeQueue(false)
-		}
-		w.Proto = sess.Proto()
-		if err != nil {
-			s.writeError(w, err)
-		} else {
-			writeReply(w, rep)
-		}
-	}
 	for {
 		cmds, err := r.ReadCommands(maxPipeline)
 		if err != nil {
@@ -185,13 +208,30 @@ func (c *conn) handle() {
 			w.Flush()
 			return
 		}
-		s.eng.ExecBatch(sess, cmds, reply)
+		s.eng.ExecBatch(sess, cmds, c.replyTo)
 		if sess.Quitting() {
 			w.Flush()
 			return
 		}
 		// Replies are flushed by Read, when the next command needs input
 		// that has not arrived.
+	}
+}
+
+// reply writes the reply to one command; it is ExecBatch's out.
+func (c *conn) reply(rep engine.Reply, err error) {
+	if c.pending.Load() && c.sess.Subscribed() {
+		// Messages queued while the command ran (its own keyspace
+		// events, say) go before its reply, where Redis's output
+		// buffer holds them. A monitor's lines stay after it: Redis
+		// feeds monitors once a command has answered.
+		c.writeQueue(false)
+	}
+	c.w.Proto = c.sess.Proto()
+	if err != nil {
+		c.srv.writeError(c.w, err)
+	} else {
+		writeReply(c.w, rep)
 	}
 }
 
@@ -212,9 +252,9 @@ func (c *conn) readFailed(err error) {
 	case errors.Is(err, errQueryBuffer):
 		// Redis logs this and closes without a reply.
 		c.srv.log.Warn("closing client that reached max query buffer length",
-			"addr", c.nc.RemoteAddr().String(), "qbuf", c.in-c.cmdStart, "limit", c.srv.opts.MaxQueryBuffer)
+			"addr", c.addr, "qbuf", c.in-c.cmdStart, "limit", c.srv.opts.MaxQueryBuffer)
 	case errors.Is(err, errIdle):
-		c.srv.log.Debug("closing idle client", "addr", c.nc.RemoteAddr().String())
+		c.srv.log.Debug("closing idle client", "addr", c.addr)
 	}
 }
 
@@ -223,6 +263,9 @@ func (c *conn) readFailed(err error) {
 // closes an idle client; the read deadlines used to wake it or time it
 // out never reach the resp.Reader.
 func (c *conn) Read(p []byte) (int, error) {
+	if c.lp != nil {
+		return c.readNow(p)
+	}
 	for {
 		c.armTimeout()
 		if c.pending.Load() {
@@ -254,9 +297,8 @@ func (c *conn) Read(p []byte) (int, error) {
 		n, err := c.nc.Read(p)
 		if n > 0 {
 			c.idleSince = time.Time{}
-			c.in += int64(n)
-			if c.in-c.cmdStart > c.srv.opts.MaxQueryBuffer {
-				return 0, errQueryBuffer
+			if err := c.received(n); err != nil {
+				return 0, err
 			}
 			if errors.Is(err, os.ErrDeadlineExceeded) {
 				err = nil
@@ -272,6 +314,25 @@ func (c *conn) Read(p []byte) (int, error) {
 			return 0, errIdle
 		}
 	}
+}
+
+// Write sends what the resp.Writer flushes: to the socket, or in an
+// event loop as much as the socket takes now, keeping the rest.
+func (c *conn) Write(p []byte) (int, error) {
+	if c.lp != nil {
+		return c.writeNow(p)
+	}
+	return c.nc.Write(p)
+}
+
+// received accounts for n bytes of input, and fails once the command
+// being read, with the input after it, is over the query buffer limit.
+func (c *conn) received(n int) error {
+	c.in += int64(n)
+	if c.in-c.cmdStart > c.srv.opts.MaxQueryBuffer {
+		return errQueryBuffer
+	}
+	return nil
 }
 
 // timeout returns the idle timeout that applies to the client now, or 0.
@@ -316,8 +377,18 @@ func (c *conn) setDeadline(t time.Time) {
 }
 
 // interrupt wakes the connection's goroutine if it is blocked reading,
-// or makes its next read return at once.
-func (c *conn) interrupt() { c.nc.SetReadDeadline(stale) }
+// or makes its next read return at once; in an event loop, it has the
+// loop look at the connection.
+func (c *conn) interrupt() {
+	c.mu.Lock()
+	lp, nc := c.lp, c.nc
+	c.mu.Unlock()
+	if lp != nil {
+		lp.wake(c)
+		return
+	}
+	nc.SetReadDeadline(stale)
+}
 
 // push queues an out-of-band reply for the client; it is ConnInfo.Push.
 // It never blocks on the client: a client whose queue would grow beyond
@@ -333,16 +404,22 @@ func (c *conn) push(r engine.Reply) {
 	if limit, over := c.overLimit(n); over {
 		queued := c.queued
 		c.drop()
-		c.mu.Unlock()
-		c.srv.log.Warn("client closed for overcoming of output buffer limits",
-			"addr", c.nc.RemoteAddr().String(), "queued", queued, "limit", limit)
 		// What the kernel still holds for the client is of no use to
 		// it now, and may be megabytes: reset the connection rather
 		// than let an orphaned socket trickle it out.
-		if tc, ok := c.raw.(*net.TCPConn); ok {
+		c.reset = true
+		lp, raw := c.lp, c.raw
+		c.mu.Unlock()
+		c.srv.log.Warn("client closed for overcoming of output buffer limits",
+			"addr", c.addr, "queued", queued, "limit", limit)
+		if lp != nil {
+			lp.wake(c)
+			return
+		}
+		if tc, ok := raw.(*net.TCPConn); ok {
 			tc.SetLinger(0)
 		}
-		c.raw.Close()
+		raw.Close()
 		return
 	}
 	c.queue = append(c.queue, r)
@@ -413,8 +490,13 @@ func (c *conn) writeQueue(flush bool) error {
 func (c *conn) kill() {
 	c.mu.Lock()
 	c.drop()
+	lp, raw := c.lp, c.raw
 	c.mu.Unlock()
-	c.raw.Close()
+	if lp != nil {
+		lp.wake(c)
+		return
+	}
+	raw.Close()
 }
 
 // drop discards the queue and refuses further pushes. c.mu is held.
@@ -429,6 +511,19 @@ func (c *conn) close() {
 	c.drop()
 	c.mu.Unlock()
 	c.nc.Close()
+}
+
+// end takes the closed connection off the server's books.
+func (c *conn) end() {
+	s := c.srv
+	s.mu.Lock()
+	delete(s.conns, c)
+	if c.counted {
+		s.clients--
+	}
+	s.mu.Unlock()
+	close(c.done)
+	s.wg.Done()
 }
 
 // replySize estimates the memory a queued reply holds, for the output

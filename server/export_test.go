@@ -45,3 +45,10 @@ func (c Conn) Queued() int64 {
 	defer c.c.mu.Unlock()
 	return c.c.queued
 }
+
+// InLoop reports whether an event loop serves the connection.
+func (c Conn) InLoop() bool {
+	c.c.mu.Lock()
+	defer c.c.mu.Unlock()
+	return c.c.lp != nil
+}

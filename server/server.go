@@ -66,6 +66,12 @@ type Options struct {
 	// HasPassword reports whether the default user has a password now;
 	// nil means it never has.
 	HasPassword func() bool
+
+	// EventLoops is how many event loops serve plain TCP clients (Linux
+	// only), each on one goroutine, as Redis's event loop does; 0 means
+	// one, and a negative number none: each client then has a goroutine
+	// of its own, as TLS clients and the shell always have.
+	EventLoops int
 }
 
 // Server serves one engine to many clients.
@@ -82,6 +88,10 @@ type Server struct {
 	protected   atomic.Bool
 
 	draining atomic.Bool // Shutdown has begun: finish the command at hand, then close
+	stopping atomic.Bool // Close or Shutdown has begun: loops end once they serve no one
+
+	loops    []*loop // event loops serving plain TCP clients; none: a goroutine each
+	nextLoop atomic.Uint32
 
 	mu       sync.Mutex
 	ln       net.Listener
@@ -122,6 +132,10 @@ func New(e *engine.Engine, o Options) *Server {
 	// The schedule runs even without rules: CONFIG SET save may add some.
 	s.wg.Add(1)
 	go s.saveLoop()
+	if o.EventLoops == 0 {
+		o.EventLoops = 1
+	}
+	s.startLoops(o.EventLoops)
 	return s
 }
 
@@ -239,25 +253,19 @@ func (s *Server) ServeConn(nc net.Conn) {
 	if !refused {
 		s.clients++
 	}
+	c.counted = !refused
 	s.conns[c] = struct{}{}
 	s.wg.Add(1)
 	s.mu.Unlock()
 	go func() {
-		defer s.wg.Done()
-		defer func() {
-			s.mu.Lock()
-			delete(s.conns, c)
-			if !refused {
-				s.clients--
-			}
-			s.mu.Unlock()
-			close(c.done)
-		}()
 		if refused {
 			c.refuseMaxClients()
+			c.end()
 			return
 		}
-		c.serve()
+		if !c.serve() {
+			c.end()
+		}
 	}()
 }
 
@@ -276,6 +284,10 @@ func (s *Server) Addr() net.Addr {
 func (s *Server) stopAccepting() error {
 	s.closed = true
 	s.stopOnce.Do(func() { close(s.stop) })
+	s.stopping.Store(true)
+	for _, lp := range s.loops {
+		lp.wakeLoop()
+	}
 	if s.ln == nil {
 		return nil
 	}

@@ -41,6 +41,9 @@ func startServer(t testing.TB, o engine.Options, so server.Options) (*server.Ser
 func serveOn(t testing.TB, ln net.Listener, o engine.Options, so server.Options) *server.Server {
 	t.Helper()
 	e := engine.New(o)
+	if so.EventLoops == 0 {
+		so.EventLoops = testLoops
+	}
 	if so.Logger == nil {
 		so.Logger = slog.New(slog.DiscardHandler)
 	}
