@@ -67,9 +67,12 @@ func init() {
 			}},
 			// The blocking forms wait a thousandth of a second, at most a hundredth,
 			// when there is nothing to pop, so both servers time out
-			// alike; a timeout of 0 would wait for ever. Fixed: an
-			// argument added at the end would become BLPOP's timeout,
-			// and 4294967295 seconds is for ever too.
+			// alike; a timeout of 0 would wait for ever. The runner
+			// drives one connection per server, and a blocked client's
+			// pipelined commands wait behind it, so nothing can push
+			// while a pop waits: its reply does not depend on timing.
+			// Fixed: an argument added at the end would become BLPOP's
+			// timeout, and 4294967295 seconds is for ever too.
 			{Name: "BLPOP", Weight: 1, Fixed: true, Make: func(g *G) []string {
 				timeout := g.Pick("0.001", "0.001", "0.001", "0.01", "-1", "abc")
 				switch g.Intn(4) {
