@@ -528,7 +528,7 @@ func (l *Loader) Exec(args [][]byte) error {
 	if err != nil {
 		return err
 	}
-	l.s.bulks = l.s.bulks[:0]
+	l.s.recycle()
 	if flags&Write == 0 {
 		_, err = e.runRead(l.s, cmd, call, flags, args)
 		if len(l.s.lazy) > 0 {

@@ -140,7 +140,7 @@ func push(db *DB, args [][]byte, end listEnd, onlyExisting bool) (Reply, error) 
 		l.push(end, e)
 	}
 	db.changed(int64(len(args) - 2))
-	return int64(l.len()), nil
+	return db.int(int64(l.len())), nil
 }
 
 func cmdLpop(db *DB, args [][]byte) (Reply, error) { return pop(db, args, listLeft) }
@@ -199,7 +199,7 @@ func cmdLlen(db *DB, args [][]byte) (Reply, error) {
 	if err != nil || !ok {
 		return zero, err
 	}
-	return int64(l.len()), nil
+	return db.int(int64(l.len())), nil
 }
 
 // cmdLindex answers LINDEX. As Redis does, it looks the key up before it
@@ -248,7 +248,7 @@ func cmdLrange(db *DB, args [][]byte) (Reply, error) {
 		return Bulks{}, nil
 	}
 	m := int(hi - lo + 1)
-	return Bulks(l.appendRange(make(Bulks, 0, m), int(lo), m)), nil
+	return Bulks(l.appendRange(db.bulks(m), int(lo), m)), nil
 }
 
 // clampRange turns Redis's inclusive start and stop indexes, which may be
@@ -373,7 +373,7 @@ func cmdLinsert(db *DB, args [][]byte) (Reply, error) {
 	}
 	l.insert(i, args[4])
 	db.changed(1)
-	return int64(l.len()), nil
+	return db.int(int64(l.len())), nil
 }
 
 // lposOptions are LPOS's RANK, COUNT and MAXLEN; count is -1 when COUNT

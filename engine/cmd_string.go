@@ -320,7 +320,7 @@ func incrBy(db *DB, key []byte, by int64) (Reply, error) {
 	} else {
 		db.set(key, db.sess.intValue(n))
 	}
-	return n, nil
+	return db.int(n), nil
 }
 
 // These errors can occur when a string command's arguments or the value

@@ -10,15 +10,15 @@ func TestDict_OwnCopiesOnlyWhileShared(t *testing.T) {
 	l := &list{}
 	l.pushBack([]byte("a"))
 	d.put(key, value{obj: l})
-	if v, _ := d.getMut(key); v.obj != object(l) {
+	if v, _, _ := d.getMut(key); v.obj != object(l) {
 		t.Fatal("copied with no snapshot")
 	}
 	snap := d.share(nil)
-	v, _ := d.getMut(key)
+	v, _, _ := d.getMut(key)
 	if v.obj == object(l) {
 		t.Fatal("not copied while a snapshot shares it")
 	}
-	if again, _ := d.getMut(key); again.obj != v.obj {
+	if again, _, _ := d.getMut(key); again.obj != v.obj {
 		t.Fatal("copied twice for one snapshot")
 	}
 	if old, _ := snap.get(key); old.obj != object(l) {
@@ -26,7 +26,7 @@ func TestDict_OwnCopiesOnlyWhileShared(t *testing.T) {
 	}
 	snap.release()
 	d.share(nil).release()
-	mine, _ := d.getMut(key)
+	mine, _, _ := d.getMut(key)
 	if mine.obj != v.obj {
 		t.Fatal("copied after the snapshot was released")
 	}

@@ -136,18 +136,19 @@ func (d *dict) get(key []byte) (value, bool) {
 }
 
 // getMut is get for a command that may change a collection in place: a
-// collection a live snapshot shares is copied first (see cow.go).
-func (d *dict) getMut(key []byte) (value, bool) {
+// collection a live snapshot shares is copied first (see cow.go). It
+// also returns the slot where key is, for replaceAt.
+func (d *dict) getMut(key []byte) (v value, slot int, ok bool) {
 	i := d.find(key, d.hash(key))
 	if i < 0 {
-		return value{}, false
+		return value{}, 0, false
 	}
 	tag, _, idx, val, _ := parse(d.record(d.slots[i].ref))
-	v := d.valueOf(tag, idx, val)
+	v = d.valueOf(tag, idx, val)
 	if v.obj != nil {
 		v.obj = d.own(idx, v.obj)
 	}
-	return v, true
+	return v, i, true
 }
 
 func (d *dict) valueAt(ref uint64) value {
@@ -174,21 +175,7 @@ func (d *dict) put(key []byte, v value) {
 	h := d.hash(key)
 	i := d.find(key, h)
 	if i >= 0 {
-		old := d.slots[i].ref
-		tag, _, idx, _, n := parse(d.record(old))
-		if tag == recObject && !isInline(v) {
-			// Object to object: the record stays, only objs changes.
-			d.objs[idx] = objectOf(v)
-			d.cow.adopt(d.objs[idx])
-			d.measure(uint32(idx))
-			return
-		}
-		if tag == recObject {
-			d.freeObj(uint32(idx))
-		}
-		d.dead(old, n)
-		d.slots[i].ref = d.write(key, v)
-		d.compactStep()
+		d.replaceSlot(i, key, v)
 		return
 	}
 	if (d.used+d.tombs+1)*4 > len(d.slots)*3 {
@@ -207,6 +194,38 @@ func (d *dict) put(key []byte, v value) {
 	}
 	d.slots[j] = slot{hash: h, ref: d.write(key, v)}
 	d.used++
+}
+
+// replaceAt is put for a key that getMut found at slot: while that slot
+// still holds key, as it does unless the command deleted the key or added
+// others since, the key's hash and probe are spared.
+func (d *dict) replaceAt(slot int, key []byte, v value) {
+	if slot < len(d.slots) && d.slots[slot].hash > slotDeleted {
+		if _, k, _, _, _ := parse(d.record(d.slots[slot].ref)); string(k) == string(key) {
+			d.replaceSlot(slot, key, v)
+			return
+		}
+	}
+	d.put(key, v)
+}
+
+// replaceSlot stores v at key, which slot i holds.
+func (d *dict) replaceSlot(i int, key []byte, v value) {
+	old := d.slots[i].ref
+	tag, _, idx, _, n := parse(d.record(old))
+	if tag == recObject && !isInline(v) {
+		// Object to object: the record stays, only objs changes.
+		d.objs[idx] = objectOf(v)
+		d.cow.adopt(d.objs[idx])
+		d.measure(uint32(idx))
+		return
+	}
+	if tag == recObject {
+		d.freeObj(uint32(idx))
+	}
+	d.dead(old, n)
+	d.slots[i].ref = d.write(key, v)
+	d.compactStep()
 }
 
 // delete removes key and reports whether it was there.
@@ -517,8 +536,14 @@ var noBytes = []byte{}
 // another, so the processor waits for their cache misses together
 // instead of one command at a time. It changes nothing, so it may run
 // under the read lock; it returns a sum of what it loaded, which the
-// caller keeps so that the loads are not optimized away.
+// caller keeps so that the loads are not optimized away. A command alone,
+// as a client that does not pipeline sends, gains nothing: its own
+// lookup, which comes next, waits for the same loads with nothing to
+// overlap, and would pay for the key's hash twice.
 func (d *dict) prefetch(cmds [][][]byte) uint64 {
+	if len(cmds) < 2 {
+		return 0
+	}
 	const most = 16
 	var at [most]uint64
 	n := 0

@@ -58,6 +58,8 @@ func render(r engine.Reply, unordered bool) string {
 		return fmt.Sprintf("%q", r.B)
 	case int64:
 		return fmt.Sprint(r)
+	case *engine.Int:
+		return fmt.Sprint(r.N)
 	case engine.Verbatim:
 		return string(r)
 	case []engine.Reply:

@@ -51,6 +51,37 @@ func (db *DB) bulk(b []byte) Reply {
 	return &s.bulks[len(s.bulks)-1]
 }
 
+// int returns n as an *Int reply held by the session, as bulk does for
+// a []byte.
+func (db *DB) int(n int64) Reply {
+	s := db.sess
+	s.ints = append(s.ints, Int{N: n})
+	return &s.ints[len(s.ints)-1]
+}
+
+// bulks returns an empty Bulks with room for n elements, for an array
+// reply built under the lock. Up to maxElems elements it is carved from
+// the session's array of elements, so that a client repeating a command
+// costs no allocation. When that array is full a bigger one replaces it,
+// up to maxElems, leaving the replies carved before holding the old one.
+func (db *DB) bulks(n int) Bulks {
+	if n > maxElems {
+		return make(Bulks, 0, n)
+	}
+	s := db.sess
+	if cap(s.elems)-len(s.elems) < n {
+		s.elems = make([][]byte, 0, min(max(2*cap(s.elems), n), maxElems))
+	}
+	start := len(s.elems)
+	s.elems = s.elems[:start+n]
+	return s.elems[start : start : start+n]
+}
+
+// maxElems bounds a session's array of elements for Bulks replies (see
+// DB.bulks): at most 24 KiB, less for a client that never asks for as
+// many.
+const maxElems = 1024
+
 // stringValue returns a string value for bytes the caller does not own:
 // short strings are copied into the dict's segments by put, longer ones
 // are copied here.
@@ -69,6 +100,7 @@ type DB struct {
 	ks    *keyspace
 	nowMs int64 // unix milliseconds when the command first asked; 0 until then
 	write bool
+	slot  int // where lookup under the write lock last found a key, for replace
 }
 
 // now returns the command's time in unix milliseconds. Like Redis, a
@@ -94,7 +126,7 @@ func (db *DB) lookup(key []byte) (value, bool) {
 	var v value
 	var ok bool
 	if db.write {
-		v, ok = db.ks.keys.getMut(key) // the command may change it: see cow.go
+		v, db.slot, ok = db.ks.keys.getMut(key) // the command may change it: see cow.go
 	} else {
 		v, ok = db.ks.keys.get(key)
 	}
@@ -299,9 +331,10 @@ func (db *DB) storeFresh(key []byte, v value) {
 	db.ks.keys.put(key, v)
 }
 
-// replace stores v at an existing key, keeping its TTL.
+// replace stores v at an existing key, keeping its TTL. After lookup
+// found the key it costs no second search.
 func (db *DB) replace(key []byte, v value) {
-	db.ks.keys.put(key, v)
+	db.ks.keys.replaceAt(db.slot, key, v)
 	db.changed(1)
 }
 

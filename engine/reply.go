@@ -7,6 +7,7 @@ package engine
 //	Status       simple string (+OK)
 //	[]byte       bulk string
 //	int64        integer
+//	*Int         integer held in the session until its next command
 //	*Bulk        bulk string held in the session until its next command
 //	[]Reply      array
 //	Bulks        array of bulk strings, a nil element being a null bulk
@@ -32,8 +33,17 @@ type Reply any
 // replies longer must copy B.
 type Bulk struct{ B []byte }
 
+// Int is an integer reply that costs no allocation, as INCR answers:
+// boxing an int64 of 256 or more into a Reply allocates. Like a *Bulk, it
+// is the session's own and stays unchanged until the session's next
+// command or run of commands.
+type Int struct{ N int64 }
+
 // Bulks is an array of bulk strings, as LRANGE and MGET answer; a nil
 // element is a null bulk string. It spares a []Reply of boxed elements.
+// LRANGE's may be carved from the session's own array (see DB.bulks), and
+// then, like a *Bulk, stays unchanged only until the session's next
+// command or run of commands.
 type Bulks [][]byte
 
 // BulkMap is a map whose keys and values are bulk strings, as HGETALL

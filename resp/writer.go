@@ -62,9 +62,74 @@ func (w *Writer) WriteInt(n int64) { w.writeHeader(':', n) }
 
 // WriteBulk writes b as a bulk string.
 func (w *Writer) WriteBulk(b []byte) {
+	if buf := w.bw.AvailableBuffer(); cap(buf) >= len(b)+bulkOverhead {
+		w.bw.Write(appendBulk(buf, b))
+		return
+	}
 	w.writeHeader('$', int64(len(b)))
 	w.bw.Write(b)
 	w.bw.WriteString("\r\n")
+}
+
+// WriteBulks writes each of bs as a bulk string, or as a null where it is
+// nil: the elements of an array or map whose header the caller wrote.
+// Elements that fit in the buffer's free space are formatted straight
+// into it, and handed to it with one Write, not three each.
+func (w *Writer) WriteBulks(bs [][]byte) {
+	buf := w.bw.AvailableBuffer()
+	for _, b := range bs {
+		if cap(buf)-len(buf) < len(b)+bulkOverhead {
+			w.bw.Write(buf)
+			if buf = w.bw.AvailableBuffer(); cap(buf) < len(b)+bulkOverhead {
+				w.writeBulkOrNull(b) // too long for the free space: bufio flushes it through
+				buf = w.bw.AvailableBuffer()
+				continue
+			}
+		}
+		if b == nil {
+			buf = w.appendNull(buf)
+		} else {
+			buf = appendBulk(buf, b)
+		}
+	}
+	w.bw.Write(buf)
+}
+
+// writeBulkOrNull writes b as a bulk string, or a null when it is nil.
+func (w *Writer) writeBulkOrNull(b []byte) {
+	if b == nil {
+		w.WriteNull()
+		return
+	}
+	w.WriteBulk(b)
+}
+
+// bulkOverhead is the most that a bulk string's encoding adds to its
+// bytes: '$', a length of up to 20 digits and two "\r\n". A null is
+// shorter.
+const bulkOverhead = 1 + 20 + 2 + 2
+
+// appendBulk appends b encoded as a bulk string to dst. A length under
+// ten, the most common in arrays of short elements, is one digit that
+// costs no call to strconv.
+func appendBulk(dst, b []byte) []byte {
+	if n := len(b); n < 10 {
+		dst = append(dst, '$', byte('0'+n), '\r', '\n')
+	} else {
+		dst = append(dst, '$')
+		dst = strconv.AppendInt(dst, int64(n), 10)
+		dst = append(dst, '\r', '\n')
+	}
+	dst = append(dst, b...)
+	return append(dst, '\r', '\n')
+}
+
+// appendNull appends the null reply of w's protocol to dst.
+func (w *Writer) appendNull(dst []byte) []byte {
+	if w.Proto == 3 {
+		return append(dst, "_\r\n"...)
+	}
+	return append(dst, "$-1\r\n"...)
 }
 
 // WriteBulkString writes s as a bulk string.

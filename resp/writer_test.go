@@ -30,6 +30,8 @@ func TestWriter_Replies(t *testing.T) {
 		{"bulk", func(w *resp.Writer) { w.WriteBulk([]byte("a\r\nb")) }, "$4\r\na\r\nb\r\n", ""},
 		{"empty bulk", func(w *resp.Writer) { w.WriteBulk(nil) }, "$0\r\n\r\n", ""},
 		{"bulk string", func(w *resp.Writer) { w.WriteBulkString("hello") }, "$5\r\nhello\r\n", ""},
+		{"bulks", func(w *resp.Writer) { w.WriteBulks([][]byte{[]byte("ab"), nil, {}}) }, "$2\r\nab\r\n$-1\r\n$0\r\n\r\n", "$2\r\nab\r\n_\r\n$0\r\n\r\n"},
+		{"no bulks", func(w *resp.Writer) { w.WriteBulks(nil) }, "", ""},
 		{"null", func(w *resp.Writer) { w.WriteNull() }, "$-1\r\n", "_\r\n"},
 		{"null array", func(w *resp.Writer) { w.WriteNullArray() }, "*-1\r\n", "_\r\n"},
 		{"array", func(w *resp.Writer) { w.WriteArray(2); w.WriteInt(1); w.WriteBulkString("a") }, "*2\r\n:1\r\n$1\r\na\r\n", ""},
@@ -184,6 +186,7 @@ func TestWriter_Allocs(t *testing.T) {
 		{"int", func(w *resp.Writer) { w.WriteInt(-123456) }},
 		{"bulk", func(w *resp.Writer) { w.WriteBulk(value) }},
 		{"bulk string", func(w *resp.Writer) { w.WriteBulkString("value") }},
+		{"bulks", func(w *resp.Writer) { w.WriteBulks([][]byte{value, nil, value}) }},
 		{"null", func(w *resp.Writer) { w.WriteNull() }},
 		{"null array", func(w *resp.Writer) { w.WriteNullArray() }},
 		{"array", func(w *resp.Writer) { w.WriteArray(3) }},
@@ -207,6 +210,46 @@ func TestWriter_Allocs(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Ensure that WriteBulks writes what WriteBulk and WriteNull write one by
+// one, however its elements fall against the end of the buffer: short
+// ones that fill it, ones longer than all of it, nulls between.
+func TestWriter_BulksAcrossBuffer(t *testing.T) {
+	var bs [][]byte
+	for i := range 200 {
+		switch {
+		case i%17 == 0:
+			bs = append(bs, nil)
+		case i%29 == 0:
+			bs = append(bs, bytes.Repeat([]byte{'L'}, 100+i))
+		default:
+			bs = append(bs, bytes.Repeat([]byte{byte('a' + i%26)}, i%13))
+		}
+	}
+	for _, size := range []int{16, 40, 64, 4096} {
+		for _, proto := range []int{2, 3} {
+			var want, got bytes.Buffer
+			one := resp.NewWriterSize(&want, size)
+			all := resp.NewWriterSize(&got, size)
+			one.Proto, all.Proto = proto, proto
+			for _, b := range bs {
+				if b == nil {
+					one.WriteNull()
+				} else {
+					one.WriteBulk(b)
+				}
+			}
+			all.WriteSimple("OK") // so that the elements start mid-buffer
+			all.WriteBulks(bs)
+			if err := errors.Join(one.Flush(), all.Flush()); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := got.String(), "+OK\r\n"+want.String(); got != want {
+				t.Errorf("buffer %d, RESP%d: got %q, want %q", size, proto, got, want)
+			}
+		}
 	}
 }
 

@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"bufio"
+	"context"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -94,4 +96,76 @@ func skipReplies(br *bufio.Reader, n int) error {
 		}
 	}
 	return nil
+}
+
+// BenchmarkCommand runs single commands as the server runs each one a
+// client sends without pipelining (redis-benchmark -P 1): a batch of one
+// through engine.ExecBatch, its reply encoded by the server's writeReply
+// into a resp.Writer whose bytes go to io.Discard. One op is one command,
+// so ns/op and allocs/op are the CPU and garbage per command outside the
+// system calls. Keys and values are redis-benchmark's, without -r.
+func BenchmarkCommand(b *testing.B) {
+	cases := []struct {
+		name  string
+		setup [][]string
+		args  []string
+	}{
+		{"GET", [][]string{{"SET", "key:__rand_int__", "xxx"}}, []string{"GET", "key:__rand_int__"}},
+		{"SET", nil, []string{"SET", "key:__rand_int__", "xxx"}},
+		{"INCR", nil, []string{"INCR", "counter:__rand_int__"}},
+		{"LPUSH", nil, []string{"LPUSH", "mylist", "xxx"}},
+		{"HSET", nil, []string{"HSET", "myhash", "element:__rand_int__", "xxx"}},
+		{"LRANGE_100", [][]string{listOf(600)}, []string{"LRANGE", "mylist", "0", "99"}},
+		{"LRANGE_600", [][]string{listOf(600)}, []string{"LRANGE", "mylist", "0", "599"}},
+	}
+	for _, tc := range cases {
+		b.Run(tc.name, func(b *testing.B) {
+			e := engine.New(engine.Options{})
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan struct{})
+			go func() { e.Run(ctx); close(done) }()
+			b.Cleanup(func() { cancel(); <-done })
+			s := e.NewSession()
+			for _, args := range tc.setup {
+				if _, err := e.Exec(s, bytesArgs(args)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			w := resp.NewWriter(io.Discard)
+			reply := func(r engine.Reply, err error) {
+				if err != nil {
+					b.Fatal(err)
+				}
+				w.Proto = s.Proto()
+				server.WriteReply(w, r)
+			}
+			cmds := [][][]byte{bytesArgs(tc.args)}
+			b.ReportAllocs()
+			for b.Loop() {
+				e.ExecBatch(s, cmds, reply)
+			}
+			if err := w.Flush(); err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+}
+
+// listOf returns the LPUSH that gives mylist n elements "xxx", as
+// redis-benchmark's LRANGE tests find it.
+func listOf(n int) []string {
+	args := []string{"LPUSH", "mylist"}
+	for range n {
+		args = append(args, "xxx")
+	}
+	return args
+}
+
+// bytesArgs returns args as a command's arguments.
+func bytesArgs(args []string) [][]byte {
+	out := make([][]byte, len(args))
+	for i, a := range args {
+		out[i] = []byte(a)
+	}
+	return out
 }

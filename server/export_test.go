@@ -5,6 +5,9 @@ import "github.com/photondb/photon/engine"
 // IsLocal is isLocal, for tests.
 var IsLocal = isLocal
 
+// WriteReply is writeReply, for benchmarks of a reply's encoding.
+var WriteReply = writeReply
+
 // Conn is a connection being served, as the engine reaches it through
 // engine.ConnInfo, for tests.
 type Conn struct{ c *conn }

@@ -32,6 +32,8 @@ func writeReply(w *resp.Writer, r engine.Reply) {
 		w.WriteBulk(r.B)
 	case int64:
 		w.WriteInt(r)
+	case *engine.Int:
+		w.WriteInt(r.N)
 	case []engine.Reply:
 		w.WriteArray(len(r))
 		for _, e := range r {
@@ -39,10 +41,10 @@ func writeReply(w *resp.Writer, r engine.Reply) {
 		}
 	case engine.Bulks:
 		w.WriteArray(len(r))
-		writeBulks(w, r)
+		w.WriteBulks(r)
 	case engine.BulkMap:
 		w.WriteMap(len(r) / 2)
-		writeBulks(w, r)
+		w.WriteBulks(r)
 	case engine.NullArray:
 		w.WriteNullArray()
 	case engine.Double:
@@ -74,15 +76,5 @@ func writeReply(w *resp.Writer, r engine.Reply) {
 		// The client gets nothing, as from Redis.
 	default:
 		w.WriteError("ERR internal error: unknown reply type")
-	}
-}
-
-func writeBulks(w *resp.Writer, bs [][]byte) {
-	for _, b := range bs {
-		if b == nil {
-			w.WriteNull()
-		} else {
-			w.WriteBulk(b)
-		}
 	}
 }
