@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"syscall"
@@ -58,6 +59,14 @@ type loop struct {
 	signal  bool    // the eventfd has been written and not yet read
 	stopped bool    // the loop has ended: hand it no more connections
 }
+
+// spinFor is how long a loop that finds no events looks again before it
+// parks. Measured with redis-benchmark -P 1 against GET (BENCHMARKS.md,
+// one run alternating the builds): with 50 clients, p99 1.11 ms without,
+// 0.83 ms with 20 us, 0.90 ms with 50 us (redis-server 1.10 ms); with one
+// client, 10.9K requests/s without and 16.1K with 20 us, for less CPU in
+// all, as the loop no longer parks and wakes between its requests.
+const spinFor = 20 * time.Microsecond
 
 // errWouldBlock is what a read returns, in a loop, when the socket has
 // no input now.
@@ -245,6 +254,15 @@ func (lp *loop) wait(rc syscall.RawConn) int {
 	n := lp.poll()
 	if n > 0 {
 		return n
+	}
+	// Look again for a little while before parking: a client that has
+	// just had its reply often sends its next command within
+	// microseconds, and parking and waking again costs more than that.
+	for start := time.Now(); time.Since(start) < spinFor; {
+		runtime.Gosched() // let the rest of the program run meanwhile
+		if n = lp.poll(); n > 0 {
+			return n
+		}
 	}
 	var deadline time.Time
 	if t := lp.idleTimeout(); t > 0 {
