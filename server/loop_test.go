@@ -178,3 +178,43 @@ func TestLoop_SlowReaderHoldsBackItsInput(t *testing.T) {
 		t.Errorf("PING after: %s", got)
 	}
 }
+
+// Ensure that clients spread over several event loops (io-threads) run
+// their commands atomically with respect to one another.
+func TestLoop_SeveralLoops(t *testing.T) {
+	const clients, incrs = 8, 300
+	so := server.Options{}
+	if wantLoop() {
+		so.EventLoops = 2
+	}
+	_, addr := startServer(t, engine.Options{}, so)
+	done := make(chan string, clients)
+	for range clients {
+		c := dial(t, addr)
+		go func() {
+			var pipeline bytes.Buffer
+			for range incrs {
+				pipeline.WriteString("INCR n\r\n")
+			}
+			if _, err := c.c.Write(pipeline.Bytes()); err != nil {
+				done <- err.Error()
+				return
+			}
+			for range incrs {
+				if v, err := c.r.ReadValue(); err != nil || v.Int <= 0 {
+					done <- fmt.Sprintf("INCR: %v %v", v, err)
+					return
+				}
+			}
+			done <- ""
+		}()
+	}
+	for range clients {
+		if msg := <-done; msg != "" {
+			t.Fatal(msg)
+		}
+	}
+	if got := dial(t, addr).do("GET", "n"); got != fmt.Sprintf("%q", fmt.Sprint(clients*incrs)) {
+		t.Errorf("GET n = %s, want %d", got, clients*incrs)
+	}
+}
