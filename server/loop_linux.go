@@ -24,8 +24,9 @@ import (
 // command at a time (redis-benchmark -P 1) then costs, on top of the read
 // and the write, a read that finds nothing before the goroutine parks,
 // and a trip through the scheduler for every command. Measured on 2
-// cores with 50 such clients, a goroutine per client had a p99 1.8x
-// redis-server's, this loop 1.4x (BENCHMARKS.md).
+// cores with 50 such clients, a goroutine per client had a p99 1.9-2.9x
+// redis-server's, this loop 1.2-1.7x, before it learnt to look again
+// before parking (spinFor; BENCHMARKS.md, "The event loop, A/B").
 //
 // The loop's goroutine parks in Go's own poller, which watches the epoll
 // descriptor like any socket, so the runtime keeps its thread and the
@@ -245,6 +246,12 @@ func (lp *loop) run() {
 		if lp.ended() {
 			return
 		}
+		// Let the rest of the program have the thread between rounds, as
+		// Redis runs its timers between rounds of its loop: the engine's
+		// clock and expiry cycle, clients served on goroutines of their
+		// own (a subscriber, a blocked pop). Under load the loop would
+		// otherwise keep it until the scheduler preempts it, 10 ms on.
+		runtime.Gosched()
 	}
 }
 
