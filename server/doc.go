@@ -1,17 +1,26 @@
 // Package server serves an engine over the Redis protocol: a listener,
-// one goroutine per connection reading pipelined commands and writing
-// their replies in RESP2 or RESP3, limits, the background snapshot
-// schedule, and an orderly shutdown.
+// event loops and goroutines reading pipelined commands and writing their
+// replies in RESP2 or RESP3, limits, the background snapshot schedule,
+// and an orderly shutdown.
 //
-// A connection's goroutine is the only writer of its socket. Replies to
-// commands go through a buffered writer flushed when the input is
-// drained, so a client that sends without reading holds up only itself.
-// Out-of-band replies (MONITOR lines, pub/sub messages), which other
-// goroutines produce, wait in a per-connection queue that the goroutine
-// writes when it next waits for input; a push wakes it by moving its read
-// deadline into the past, below the protocol reader, so that a command
-// half received is not disturbed. The queue is bounded: a client that
-// lets it grow beyond the output buffer limit is closed.
+// On Linux, plain TCP clients are served by event loops (loop_linux.go):
+// each waits on an epoll set of its clients' sockets, reads a ready
+// socket once, runs the commands that arrived whole and writes their
+// replies. A client whose command may hold it (a blocking pop,
+// SUBSCRIBE, MONITOR), or whose input the loop's buffer cannot take or
+// that breaks the protocol, moves to a goroutine of its own, as TLS
+// clients and the shell's are served from the start.
+//
+// Whoever serves a connection, loop or goroutine, is the only writer of
+// its socket. Replies to commands go through a buffered writer flushed
+// when the input is drained, so a client that sends without reading holds
+// up only itself. Out-of-band replies (MONITOR lines, pub/sub messages),
+// which other goroutines produce, wait in a per-connection queue that the
+// server writes when the connection next waits for input: a push wakes a
+// loop through its eventfd, and a goroutine by moving its read deadline
+// into the past, below the protocol reader, so that a command half
+// received is not disturbed. The queue is bounded: a client that lets it
+// grow beyond the output buffer limit is closed.
 //
 // Limits and refusals follow Redis 7, with its messages: maxclients,
 // protected mode, the idle timeout (from which clients in a push mode are
