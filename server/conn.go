@@ -40,7 +40,9 @@ var (
 // stale marks a read deadline that has passed, whoever set it.
 var stale = time.Unix(1, 0)
 
-// conn is one client connection, served by one goroutine.
+// conn is one client connection, served by one goroutine, or by an
+// event loop until it needs a goroutine (loop_linux.go). What follows
+// is how a goroutine serves it; the loop's doc tells how a loop does.
 //
 // Replies to commands are written by that goroutine, in order, through a
 // buffered resp.Writer flushed when the input is drained: a client that
