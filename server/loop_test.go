@@ -2,14 +2,19 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
+	"net"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/photondb/photon/engine"
+	"github.com/photondb/photon/resp"
 	"github.com/photondb/photon/server"
 )
 
@@ -216,5 +221,113 @@ func TestLoop_SeveralLoops(t *testing.T) {
 	}
 	if got := dial(t, addr).do("GET", "n"); got != fmt.Sprintf("%q", fmt.Sprint(clients*incrs)) {
 		t.Errorf("GET n = %s, want %d", got, clients*incrs)
+	}
+}
+
+// Ensure that clients that move to goroutines of their own mid-stream
+// (blocking pops, subscriptions, large commands), clients killed from
+// another connection at any moment and plain pipelines all run together
+// without a panic, a race or a connection left behind: afterwards a new
+// client is answered and Shutdown finds every connection ended.
+func TestLoop_Churn(t *testing.T) {
+	const workers, rounds = 12, 150
+	srv, addr := startServer(t, engine.Options{}, server.Options{})
+	big := strings.Repeat("b", 20<<10)
+	scripts := []string{
+		"SET k v\r\nGET k\r\nINCR n\r\n",
+		"BLPOP q 0.01\r\nPING\r\n",
+		"SUBSCRIBE ch\r\nUNSUBSCRIBE ch\r\nPING\r\n",
+		fmt.Sprintf("*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$%d\r\n%s\r\nSTRLEN big\r\n", len(big), big),
+		"RPUSH q x\r\nCLIENT ID\r\n",
+	}
+	replies := []int{3, 2, 3, 2, 2}
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	// The killer closes random clients, the publisher publishes (and
+	// connects again when it is the one killed).
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if conns := srv.Serving(); len(conns) > 0 {
+				conns[i%len(conns)].Kill()
+			}
+			runtime.Gosched()
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for {
+			nc, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			nc.SetDeadline(time.Now().Add(30 * time.Second))
+			r := resp.NewReader(nc)
+			for err == nil {
+				select {
+				case <-stop:
+					nc.Close()
+					return
+				default:
+				}
+				if _, err = io.WriteString(nc, "PUBLISH ch m\r\n"); err == nil {
+					_, err = r.ReadValue()
+				}
+			}
+			nc.Close()
+		}
+	}()
+	var clients sync.WaitGroup
+	for w := range workers {
+		clients.Add(1)
+		go func() {
+			defer clients.Done()
+			var c net.Conn
+			var r *resp.Reader
+			for i := range rounds {
+				if c == nil {
+					nc, err := net.Dial("tcp", addr)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					nc.SetDeadline(time.Now().Add(30 * time.Second))
+					c, r = nc, resp.NewReader(nc)
+				}
+				k := (w + i) % len(scripts)
+				_, err := io.WriteString(c, scripts[k])
+				for n := 0; err == nil && n < replies[k]; n++ {
+					var v resp.Value
+					if v, err = r.ReadValue(); err == nil && v.Kind == resp.Push {
+						n-- // a message from the publisher
+					}
+				}
+				if err != nil { // killed: connect again
+					c.Close()
+					c = nil
+				}
+			}
+			if c != nil {
+				c.Close()
+			}
+		}()
+	}
+	clients.Wait()
+	close(stop)
+	wg.Wait()
+	if got := dial(t, addr).do("PING"); got != "+PONG" {
+		t.Fatalf("PING after: %s", got)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Errorf("Shutdown: %v", err)
 	}
 }
