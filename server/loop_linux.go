@@ -91,6 +91,8 @@ func (s *Server) startLoops(n int) {
 	}
 }
 
+// newLoop makes a loop for s: its epoll set, with an eventfd in it for
+// wake, the set registered with Go's poller.
 func newLoop(s *Server) (*loop, error) {
 	epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
 	if err != nil {
