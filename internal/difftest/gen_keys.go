@@ -193,7 +193,7 @@ func sortOptionsOf(args []string) sortOpts {
 }
 
 // sortRule compares SORT's replies exactly where Redis defines the
-// order, and otherwise without order (by shape only when LIMIT cuts
+// order, and otherwise without order (by length only when LIMIT cuts
 // the reply): when BY names a pattern without * (no sorting) over a set
 // that is a hash table, which SORT answers in the table's order; and
 // when ALPHA sorts a set or a sorted set by a pattern, where elements
@@ -219,7 +219,9 @@ var sortRule = Rule{For: func(args []string) Rule {
 				return Exact(p, r)
 			}
 			if o.limit {
-				return sameShape(p, r, resp.Value{})
+				// Which elements LIMIT keeps is undefined too, and with
+				// GET patterns so is which of them are nil.
+				return sameLength(p, r, resp.Value{})
 			}
 			return sameUnordered(p, r, max(o.gets, 1))
 		},

@@ -176,9 +176,9 @@ func (g *G) SafeLexBound() string {
 }
 
 // lexRule compares the replies of a read by lex range exactly, but by
-// shape only when Redis keeps the sorted set as a skip list, where the
-// ends of a range depend on the list's random levels unless all
-// members are in lex order (see SafeLexBound).
+// kind only when Redis keeps the sorted set as a skip list, where the
+// ends of a range, and so its length, depend on the list's random levels
+// unless all members are in lex order (see SafeLexBound).
 var lexRule = Rule{
 	Probe: func(args []string) []string {
 		if len(args) < 2 {
@@ -188,7 +188,7 @@ var lexRule = Rule{
 	},
 	Same: func(p, r, probe resp.Value) bool {
 		if probe.Kind == resp.BulkString && string(probe.Str) == "skiplist" {
-			return sameShape(p, r, probe)
+			return sameKind(p, r, probe)
 		}
 		return Exact(p, r)
 	},

@@ -124,6 +124,7 @@ func TestRules(t *testing.T) {
 		{"ttl none", Approx(2), integer(-1), integer(-2), resp.Value{}, false},
 		{"shape", Shape, array(resp.Array, bulk("1"), bulk("2")), array(resp.Array, bulk("3"), bulk("4")), resp.Value{}, true},
 		{"shape kinds", Shape, array(resp.Array, bulk("1")), array(resp.Array, integer(1)), resp.Value{}, false},
+		{"shape lengths", Shape, array(resp.Array, bulk("1")), array(resp.Array, bulk("1"), bulk("2")), resp.Value{}, false},
 		{"shape errors", Shape, resp.Value{Kind: resp.Error, Str: []byte("ERR a")}, resp.Value{Kind: resp.Error, Str: []byte("ERR b")}, resp.Value{}, false},
 		{"map except", MapExcept("id"), array(resp.Map, bulk("id"), integer(1), bulk("proto"), integer(3)),
 			array(resp.Map, bulk("id"), integer(9), bulk("proto"), integer(3)), resp.Value{}, true},
