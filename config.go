@@ -413,8 +413,8 @@ var directives = []directive{
 	},
 	{
 		name: "io-threads",
-		usage: "threads that run clients' commands (GOMAXPROCS); Redis's default, 1, leaves the other cores " +
-			"to the clients and to background saves, which get one more thread while they run",
+		usage: "threads that run clients' commands (GOMAXPROCS), and event loops serving plain TCP clients; Redis's default, 1, " +
+			"leaves the other cores to the clients and to background saves, which get one more thread while they run",
 		def: "1",
 		set: intSetter(1, 128, func(s *settings, n int64) { s.ioThreads = int(n) }),
 		get: func(s *settings) string { return strconv.Itoa(s.ioThreads) },
