@@ -651,18 +651,22 @@ func TestValue_String(t *testing.T) {
 // FuzzReadCommand checks that ReadCommand never panics, that a reader fed
 // one byte at a time agrees with one that sees whole commands, and that a
 // command written with WriteCommand reads back as the same arguments.
+// commandSeeds are the fuzz tests' seeds of client input: commands of
+// both kinds, empty ones, and bytes that break the protocol.
+var commandSeeds = []string{
+	"*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n",
+	"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*1\r\n$4\r\nPING\r\n",
+	"PING\r\nSET k \"a\\x41\\n\" 'b\\'c'\r\n",
+	"\r\n*0\r\n*-1\r\nECHO a\"b c\"\n",
+	"*1\r\n$-1\r\n",
+	"*1\r\nPING\r\n",
+	"*1\rX$4\rYPINGxy",
+	"\"unbalanced\r\n",
+	"*2\r\n$0\r\n\r\n$6\r\na\r\n\x00\"'\r\n",
+}
+
 func FuzzReadCommand(f *testing.F) {
-	for _, seed := range []string{
-		"*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n",
-		"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*1\r\n$4\r\nPING\r\n",
-		"PING\r\nSET k \"a\\x41\\n\" 'b\\'c'\r\n",
-		"\r\n*0\r\n*-1\r\nECHO a\"b c\"\n",
-		"*1\r\n$-1\r\n",
-		"*1\r\nPING\r\n",
-		"*1\rX$4\rYPINGxy",
-		"\"unbalanced\r\n",
-		"*2\r\n$0\r\n\r\n$6\r\na\r\n\x00\"'\r\n",
-	} {
+	for _, seed := range commandSeeds {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
@@ -909,20 +913,12 @@ func (s *pausedSource) Read(p []byte) (int, error) {
 // cut into pieces. A Complete that needed more input would read in the
 // middle of a command and fall out of step.
 func FuzzReady(f *testing.F) {
-	for _, seed := range []string{
-		"*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n",
-		"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*1\r\n$4\r\nPING\r\n",
-		"PING\r\nSET k \"a\\x41\\n\" 'b\\'c'\r\n",
-		"\r\n*0\r\n*-1\r\nECHO a\"b c\"\n   \r\n*1\r\n$4\r\nPING\r\n",
-		"*1\r\n$-1\r\n",
-		"*1\r\nPING\r\n",
-		"*1\rX$4\rYPINGxy",
-		"\"unbalanced\r\n",
-		"*2\r\n$0\r\n\r\n$6\r\na\r\n\x00\"'\r\n",
-		"*1\r\n$200\r\n" + strings.Repeat("x", 200) + "\r\n*1\r\n$4\r\nPING\r\n",
+	for _, seed := range append(commandSeeds,
+		"\r\n   \r\n*1\r\n$4\r\nPING\r\n",
+		"*1\r\n$200\r\n"+strings.Repeat("x", 200)+"\r\n*1\r\n$4\r\nPING\r\n",
 		"*100\r\n$1\r\na\r\n",
-		strings.Repeat("a", 150) + "\r\n",
-	} {
+		strings.Repeat("a", 150)+"\r\n",
+	) {
 		f.Add([]byte(seed), uint64(0x9e3779b97f4a7c15))
 	}
 	f.Fuzz(func(t *testing.T, in []byte, cutSeed uint64) {

@@ -53,17 +53,7 @@ func init() {
 				return []string{"LMOVE", g.Key(), g.Key(), g.Case(g.Pick("LEFT", "RIGHT", "LEFT", "RIGHT", "UP")), g.Case(g.Pick("LEFT", "RIGHT"))}
 			}},
 			{Name: "LMPOP", Weight: 2, Make: func(g *G) []string {
-				keys := g.KeyList(1, 3)
-				n := strconv.Itoa(len(keys))
-				if g.Percent(10) {
-					n = g.Pick("0", "-1", "abc", "5")
-				}
-				args := append([]string{"LMPOP", n}, keys...)
-				args = append(args, g.Case(g.Pick("LEFT", "RIGHT", "LEFT", "RIGHT", "MIDDLE")))
-				if g.Percent(40) {
-					args = append(args, g.Case("COUNT"), g.Count())
-				}
-				return args
+				return genMpop(g, "LMPOP", []string{"LEFT", "RIGHT", "LEFT", "RIGHT", "MIDDLE"}, 40)
 			}},
 			// The blocking forms wait a thousandth of a second, at most a hundredth,
 			// when there is nothing to pop, so both servers time out

@@ -267,14 +267,21 @@ func genZrange(g *G) []string {
 // genZmpop makes ZMPOP with a key count, MIN or MAX and a COUNT, right
 // or wrong.
 func genZmpop(g *G) []string {
+	return genMpop(g, "ZMPOP", []string{"MIN", "MAX", "MIN", "MAX", "BOGUS"}, 50)
+}
+
+// genMpop makes LMPOP or ZMPOP (name) with a key count, right or wrong,
+// one of ends (where to pop from, a wrong one among them), and a COUNT
+// in count percent of commands.
+func genMpop(g *G, name string, ends []string, count int) []string {
 	keys := g.KeyList(1, 3)
 	n := strconv.Itoa(len(keys))
 	if g.Percent(10) {
 		n = g.Pick("0", "-1", "abc", "5")
 	}
-	args := append([]string{"ZMPOP", n}, keys...)
-	args = append(args, g.Case(g.Pick("MIN", "MAX", "MIN", "MAX", "BOGUS")))
-	if g.Percent(50) {
+	args := append([]string{name, n}, keys...)
+	args = append(args, g.Case(g.Pick(ends...)))
+	if g.Percent(count) {
 		args = append(args, g.Case("COUNT"), g.Count())
 	}
 	return args
